@@ -171,7 +171,7 @@ export interface Report {
   files: FileStats[];
   span: { first: EpochMs | undefined; last: EpochMs | undefined };
   jails: ReportJail[];
-  /** Banned addresses first (most bans, then most failures), then the rest. */
+  /** Most attempts (failures + blocked) first, then most bans. */
   ips: ReportIp[];
   usernames: ReportUsername[];
   stats: {

@@ -1,0 +1,81 @@
+#!/usr/bin/env node
+// Entry point: the only module that touches process (argv, env, stdio, signals, exit code).
+// parse → run the command → write stdout → messages on stderr → exit code.
+import { fstatSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import type { ColorSupportLevel } from 'chalk';
+import { exitCode } from './exit-code.js';
+import { formatError, formatWarning, isConfigError } from './messages.js';
+import { parseArgs } from './options.js';
+import { writeOutput } from './write-output.js';
+
+const require = createRequire(import.meta.url);
+const { version } = require('../../package.json') as { version: string };
+// dist/cli/main.js → <package>/filters
+const FILTERS_DIR = fileURLToPath(new URL('../../filters/', import.meta.url));
+
+function colorLevel(flag: boolean | undefined): ColorSupportLevel {
+  if (flag === false) return 0;
+  if (flag === true) return 1;
+  const env = process.env;
+  if (env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '') return 0;
+  if (env['FORCE_COLOR'] === '0') return 0;
+  return process.stdout.isTTY === true && env['TERM'] !== 'dumb' ? 1 : 0;
+}
+
+// Year reference for stdin: a redirected file keeps its mtime; a pipe is being collected now.
+function stdinCollectionTime(): number {
+  try {
+    const st = fstatSync(0);
+    return st.isFile() ? st.mtimeMs : Date.now();
+  } catch {
+    return Date.now();
+  }
+}
+
+async function main(): Promise<number> {
+  const argv = process.argv.slice(2);
+  const debug = argv.includes('--debug');
+  // Ctrl-C: stop reading promptly; nothing half-written reaches stdout because output
+  // is only written once the run has finished.
+  const abort = new AbortController();
+  process.once('SIGINT', () => {
+    abort.abort();
+    process.stderr.write('banreplay: interrupted\n');
+    process.exit(130);
+  });
+  process.stdout.on('error', () => undefined);
+  try {
+    const parsed = await parseArgs(argv, version);
+    if ('help' in parsed) {
+      await writeOutput(process.stdout, parsed.help + '\n');
+      return 0;
+    }
+    if ('version' in parsed) {
+      await writeOutput(process.stdout, `${parsed.version}\n`);
+      return 0;
+    }
+    const { runAudit } = await import('./commands/audit.js');
+    const readsStdin = parsed.paths.includes('-');
+    const result = await runAudit(parsed, {
+      stdin: readsStdin ? process.stdin : undefined,
+      stdinMtimeMs: readsStdin ? stdinCollectionTime() : undefined,
+      signal: abort.signal,
+      filtersDir: FILTERS_DIR,
+      colorLevel: colorLevel(parsed.color),
+      columns: process.stdout.isTTY === true ? process.stdout.columns : undefined,
+    });
+    for (const w of result.warnings) process.stderr.write(formatWarning(w));
+    for (const p of result.problems) process.stderr.write(formatError(p, debug));
+    await writeOutput(process.stdout, result.output);
+    return exitCode({ configError: false, inputProblems: result.problems.length });
+  } catch (err) {
+    process.stderr.write(formatError(err, debug));
+    if (isConfigError(err)) return exitCode({ configError: true, inputProblems: 0 });
+    // An unexpected failure: still one line, stack only with --debug.
+    return 1;
+  }
+}
+
+process.exitCode = await main();

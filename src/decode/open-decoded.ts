@@ -1,0 +1,123 @@
+// Opens one input as a byte stream, gunzipping when its first two bytes are `1f 8b`,
+// whatever the name (stdin and FIFOs too: sniffed bytes are put back, never lost). Each
+// error is a SourceError naming the path, emitted after the bytes decoded before it (all
+// of them on truncation; corrupt data may lose up to GUNZIP_CHUNK). Never reads `process`.
+import { createReadStream } from 'node:fs';
+import { Readable, pipeline } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { SourceError } from '../errors.js';
+import { describeFsError } from '../source/describe-fs-error.js';
+import type { SourceFile } from '../types.js';
+
+/** A decoded byte stream and whether gzip was detected. */
+export interface Decoded {
+  stream: Readable;
+  gzip: boolean;
+}
+
+/**
+ * Bytes per read from disk. 1 MiB is above Node's threshold (~1,000,000 bytes) for
+ * turning a latin1 decode into an external string, which the line splitter relies on.
+ */
+export const READ_CHUNK = 1024 * 1024;
+
+/**
+ * Size of gunzip's output buffer. zlib drops the output of the call that fails, so this
+ * also bounds what a corrupt stream loses before its error (truncation loses nothing).
+ */
+export const GUNZIP_CHUNK = 16 * 1024;
+
+/** Opens `file` (or `stdin` for `-`) and returns its decoded bytes; rejects with a SourceError. */
+export async function openDecoded(file: SourceFile, stdin: NodeJS.ReadableStream | undefined): Promise<Decoded> {
+  const { path } = file;
+  let raw: Readable;
+  if (path === '-') {
+    if (stdin === undefined) throw new SourceError(path, 'standard input is not available');
+    raw = stdin instanceof Readable ? stdin : new Readable().wrap(stdin);
+  } else {
+    raw = createReadStream(path, { highWaterMark: READ_CHUNK });
+  }
+  let head: Buffer;
+  try {
+    head = await sniff(raw, 2);
+  } catch (err) {
+    raw.destroy();
+    throw toSourceError(path, err, false);
+  }
+  // A stream that ended during the sniff cannot take its bytes back: replay them.
+  const source = raw.readableEnded ? Readable.from(head.length > 0 ? [head] : [], { objectMode: false }) : raw;
+  const gzip = head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+  const bytes = gzip ? pipeline(source, createGunzip({ chunkSize: GUNZIP_CHUNK }), noop) : source;
+  return { stream: relabelErrors(path, bytes, gzip), gzip };
+}
+
+function noop(): void {}
+
+// Forwards the chunks with back-pressure and turns whatever error ends the stream into a
+// SourceError. The error listener is attached at once, so an error before the consumer
+// starts reading is kept, not thrown; destroying the result closes the file.
+function relabelErrors(path: string, bytes: Readable, gzip: boolean): Readable {
+  const out = new Readable({
+    highWaterMark: READ_CHUNK,
+    read(): void {
+      bytes.resume();
+    },
+    destroy(err, callback): void {
+      bytes.destroy();
+      callback(err);
+    },
+  });
+  bytes.pause();
+  bytes.on('data', (chunk: Buffer) => {
+    if (!out.push(chunk)) bytes.pause();
+  });
+  bytes.once('end', () => out.push(null));
+  bytes.once('error', (err) => out.destroy(toSourceError(path, err, gzip)));
+  return out;
+}
+
+/** Wraps a read or zlib error as a SourceError with a short cause naming the damage. */
+export function toSourceError(path: string, err: unknown, gzip: boolean): SourceError {
+  if (err instanceof SourceError) return err;
+  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+  if (gzip && code === 'Z_BUF_ERROR') {
+    return new SourceError(path, 'truncated gzip (unexpected end of file)', { cause: err });
+  }
+  if (gzip && typeof code === 'string' && code.startsWith('Z_')) {
+    const message = err instanceof Error ? err.message : String(err);
+    return new SourceError(path, `corrupt gzip: ${message}`, { cause: err });
+  }
+  if (code === 'ABORT_ERR' || (err instanceof Error && err.name === 'AbortError')) return new SourceError(path, 'aborted', { cause: err });
+  return new SourceError(path, describeFsError(err), { cause: err });
+}
+
+// Reads until `n` bytes (or the end) are buffered, then puts them back with unshift so
+// the consumer sees the stream from its first byte.
+function sniff(stream: Readable, n: number): Promise<Buffer> {
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let length = 0;
+    const finish = (err?: unknown): void => {
+      stream.off('readable', onReadable);
+      stream.off('end', onEnd);
+      stream.off('error', finish);
+      if (err !== undefined) return reject(err);
+      const head = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+      if (!stream.readableEnded && head.length > 0) stream.unshift(head);
+      resolve(head);
+    };
+    const onReadable = (): void => {
+      let chunk: unknown;
+      while (length < n && (chunk = stream.read()) !== null) {
+        const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+        chunks.push(buf);
+        length += buf.length;
+      }
+      if (length >= n) finish();
+    };
+    const onEnd = (): void => finish();
+    stream.on('readable', onReadable);
+    stream.once('end', onEnd);
+    stream.once('error', finish);
+  });
+}

@@ -1,0 +1,434 @@
+// Simulates one fail2ban jail in log time (semantics §7.2–7.6, §10 items 1–3 and 7):
+// FailManager counting with cleanup before every failure, bans, and failures during bans.
+// Invariant: per-id counting state lives in typed-array slots that are recycled once log
+// time passes the id's findtime and ban windows; only compact per-id tallies grow.
+
+import type { BanEvent, CountingMode, EpochMs, WhileBannedMode } from '../types.js';
+import { rescaleRetry } from './fail-ticket.js';
+
+/** The numbers one jail simulation needs (times in seconds, as fail2ban writes them). */
+export interface JailParams {
+  name: string;
+  maxretry: number;
+  /** Seconds. */
+  findtime: number;
+  /** Seconds; -1 = permanent, any other negative value discards every ban (§7.6). */
+  bantime: number;
+  counting: CountingMode;
+  whileBanned: WhileBannedMode;
+  /** ignoreip check (§7.9); called at most once per distinct id. */
+  ignore?: (id: string) => boolean;
+}
+
+/**
+ * What one failure did. `counted`: added to the id's counter (also returned when a
+ * trigger produced no new ban: bantime < -1, or 'count' mode re-trigger that does not
+ * lengthen the current ban). `prolonged`: 'count' mode re-trigger that moved the end.
+ */
+export type Outcome = 'ignored' | 'counted' | 'banned' | 'blocked' | 'prolonged';
+
+/** Incremental jail simulation; feed failures in log-time order, then finish. */
+export interface JailSimulator {
+  /** Feed one failure; calls must be in non-decreasing time order (out-of-order times behave like fail2ban's adjustTime: earlier times do not move lastTime). */
+  add(time: EpochMs, id: string): Outcome;
+  /** Finish: returns bans (BanEvent from src/types.ts, in start order) and per-id tallies. */
+  finish(): JailResult;
+  /** Number of ids currently holding counting or ban state (the bounded part of memory). */
+  liveStates(): number;
+}
+
+/**
+ * Per-id counts. Every failure lands in exactly one of counted, blocked and ignored.
+ * `duringBan` counts failures that arrived while one of this id's bans was active: equal
+ * to `blocked` in 'block' mode, a subset of `counted` in 'count' mode.
+ */
+export interface IdTally {
+  counted: number;
+  blocked: number;
+  ignored: number;
+  bans: number;
+  duringBan: number;
+}
+
+/** A 'count'-mode ban extension (fail2ban's "already banned" with a later end, §7.5). */
+export interface BanProlongation {
+  id: string;
+  /** Start of the ban that was extended. */
+  banStart: EpochMs;
+  /** Time of the failure whose ticket triggered the extension. */
+  time: EpochMs;
+  previousEnd: EpochMs;
+  end: EpochMs;
+}
+
+/** The outcome of a whole simulation. */
+export interface JailResult {
+  /** Ordered by start; each end already includes any prolongation. */
+  bans: BanEvent[];
+  tallies: Map<string, IdTally>;
+  /** Empty unless whileBanned is 'count'. */
+  prolongations: BanProlongation[];
+}
+
+/** Creates a simulator for one jail. */
+export function createJailSimulator(params: JailParams): JailSimulator {
+  return new Simulator(params);
+}
+
+/** Runs a whole time-ordered failure sequence through one jail. */
+export function simulateJail(params: JailParams, failures: Iterable<{ time: EpochMs; id: string }>): JailResult {
+  const sim = new Simulator(params);
+  for (const f of failures) sim.add(f.time, f.id);
+  return sim.finish();
+}
+
+/** Window mode keeps the last maxretry times per id; beyond this the rings would be absurd. */
+export const MAX_WINDOW_RETRY = 4096;
+
+const FLAG_KNOWN = 1; // ignore() has been asked about this id
+const FLAG_IGNORED = 2;
+const NONE = -1;
+const INITIAL_IDS = 1024;
+const INITIAL_SLOTS = 256;
+// Sweeps happen at most once per findtime of log time, and never more often than this.
+const MIN_SWEEP_MS = 1000;
+
+class Simulator implements JailSimulator {
+  private readonly name: string;
+  private readonly maxretry: number;
+  private readonly findtime: number;
+  private readonly findMs: number;
+  private readonly bantime: number;
+  private readonly banMs: number;
+  private readonly window: boolean;
+  private readonly block: boolean;
+  private readonly ignore: ((id: string) => boolean) | undefined;
+  /** Ring capacity per slot in window mode (0 in fail2ban mode). */
+  private readonly ringSize: number;
+  private readonly sweepEveryMs: number;
+
+  /** Log-time clock: the latest failure time seen ("now" of the simulated server). */
+  private now = -Infinity;
+  private nextSweep = -Infinity;
+  private addsSinceSweep = 0;
+
+  // Per-id tallies, indexed by id number (first-seen order). Never evicted.
+  private readonly ids = new Map<string, number>();
+  private idCount = 0;
+  private counted = new Uint32Array(INITIAL_IDS);
+  private blocked = new Uint32Array(INITIAL_IDS);
+  private ignored = new Uint32Array(INITIAL_IDS);
+  private banCount = new Uint32Array(INITIAL_IDS);
+  private duringBan = new Uint32Array(INITIAL_IDS);
+  private flags = new Uint8Array(INITIAL_IDS);
+  private slotOf = new Int32Array(INITIAL_IDS).fill(NONE);
+
+  // Live state slots, recycled through a free stack.
+  private slotCap = INITIAL_SLOTS;
+  private slotHigh = 0; // slots [0, slotHigh) have been handed out at least once
+  private live = 0;
+  private owner = new Int32Array(INITIAL_SLOTS).fill(NONE);
+  /** fail2ban: ticket firstTime; unused in window mode. */
+  private first = new Float64Array(INITIAL_SLOTS);
+  /** Time of the newest counted failure (ticket lastTime). */
+  private last = new Float64Array(INITIAL_SLOTS);
+  /** fail2ban: ticket retry, 0 = no ticket. window: number of times in the ring. */
+  private retry = new Float64Array(INITIAL_SLOTS);
+  private ringHead = new Int32Array(0);
+  private ring = new Float64Array(0);
+  /** Index into `bans` of the id's latest ban, NONE when it has expired or never existed. */
+  private banOf = new Int32Array(INITIAL_SLOTS).fill(NONE);
+  /** End of that ban in ms; Infinity for a permanent ban. */
+  private banEnd = new Float64Array(INITIAL_SLOTS);
+  private freeSlots = new Int32Array(INITIAL_SLOTS);
+  private freeTop = 0;
+
+  private readonly bans: BanEvent[] = [];
+  private readonly prolongations: BanProlongation[] = [];
+
+  constructor(p: JailParams) {
+    for (const key of ['maxretry', 'findtime', 'bantime'] as const) {
+      if (!Number.isFinite(p[key])) throw new RangeError(`jail ${p.name}: ${key} must be a finite number`);
+    }
+    if (p.counting !== 'fail2ban' && p.counting !== 'window') throw new RangeError(`jail ${p.name}: unknown counting mode ${String(p.counting)}`);
+    if (p.whileBanned !== 'block' && p.whileBanned !== 'count') throw new RangeError(`jail ${p.name}: unknown whileBanned mode ${String(p.whileBanned)}`);
+    this.name = p.name;
+    this.maxretry = p.maxretry;
+    this.findtime = p.findtime;
+    this.findMs = p.findtime * 1000;
+    this.bantime = p.bantime;
+    this.banMs = p.bantime * 1000;
+    this.window = p.counting === 'window';
+    this.block = p.whileBanned === 'block';
+    this.ignore = p.ignore;
+    this.sweepEveryMs = Math.max(this.findMs, MIN_SWEEP_MS);
+    if (this.window) {
+      if (p.maxretry > MAX_WINDOW_RETRY) throw new RangeError(`jail ${p.name}: window counting supports maxretry up to ${MAX_WINDOW_RETRY}`);
+      this.ringSize = Math.max(1, Math.ceil(p.maxretry));
+      this.ringHead = new Int32Array(INITIAL_SLOTS);
+      this.ring = new Float64Array(INITIAL_SLOTS * this.ringSize);
+    } else {
+      this.ringSize = 0;
+    }
+  }
+
+  liveStates(): number {
+    return this.live;
+  }
+
+  add(time: EpochMs, id: string): Outcome {
+    if (!Number.isFinite(time)) throw new RangeError(`jail ${this.name}: failure time must be finite`);
+    let idx = this.ids.get(id);
+    if (idx === undefined) idx = this.newId(id);
+
+    let flags = this.flags[idx]!;
+    if ((flags & FLAG_KNOWN) === 0) {
+      flags = FLAG_KNOWN | (this.ignore?.(id) === true ? FLAG_IGNORED : 0);
+      this.flags[idx] = flags;
+    }
+    // The clock advances on every matched line: log time is the simulated wall clock (§10.1).
+    if (time > this.now) this.now = time;
+    // Ignored ids are never counted nor blocked (filter.py checks ignoreip first, §7.2).
+    if ((flags & FLAG_IGNORED) !== 0) {
+      this.ignored[idx]!++;
+      return 'ignored';
+    }
+
+    this.addsSinceSweep++;
+    if (this.now >= this.nextSweep && this.addsSinceSweep >= this.live >> 2) this.sweep();
+
+    let slot = this.slotOf[idx]!;
+    let activeBan = NONE;
+    if (slot === NONE) {
+      slot = this.allocSlot(idx);
+    } else {
+      const ban = this.banOf[slot]!;
+      if (ban !== NONE) {
+        // Unban happens strictly after the end (banmanager.unBanList: time > eob).
+        if (this.now <= this.banEnd[slot]!) {
+          this.bans[ban]!.blocked++;
+          this.duringBan[idx]!++;
+          if (this.block) {
+            this.blocked[idx]!++;
+            return 'blocked';
+          }
+          activeBan = ban;
+        } else {
+          this.banOf[slot] = NONE;
+        }
+      }
+    }
+
+    this.counted[idx]!++;
+    const failures = this.window ? this.countWindow(slot, time) : this.countTicket(slot, time);
+    if (failures === 0) return 'counted';
+    return this.trigger(slot, idx, id, failures, activeBan);
+  }
+
+  finish(): JailResult {
+    const tallies = new Map<string, IdTally>();
+    for (const [id, i] of this.ids) {
+      tallies.set(id, {
+        counted: this.counted[i]!,
+        blocked: this.blocked[i]!,
+        ignored: this.ignored[i]!,
+        bans: this.banCount[i]!,
+        duringBan: this.duringBan[i]!,
+      });
+    }
+    // Array.prototype.sort is stable: equal starts keep creation order.
+    const bans = this.bans.map((b) => ({ ...b })).sort((a, b) => a.start - b.start);
+    return { bans, tallies, prolongations: this.prolongations.map((p) => ({ ...p })) };
+  }
+
+  /**
+   * fail2ban counting (failmanager.addFailure + ticket.adjustTime) for one failure.
+   * Returns the retry count when it reaches maxretry (ticket deleted, §7.3 step 4), else 0.
+   */
+  private countTicket(slot: number, time: EpochMs): number {
+    let retry = this.retry[slot]!;
+    // cleanup(now): drop the ticket whose LAST failure is <= now - findtime.
+    if (retry !== 0 && this.last[slot]! <= this.now - this.findMs) retry = 0;
+    if (retry === 0) {
+      this.first[slot] = time;
+      this.last[slot] = time;
+      retry = 1;
+    } else {
+      // adjustTime: earlier (out-of-order) times change neither firstTime nor lastTime.
+      if (time > this.last[slot]!) {
+        const firstTime = this.first[slot]!;
+        // Strict <: a span of exactly findtime is not rescaled.
+        if (firstTime < time - this.findMs) {
+          retry = rescaleRetry(retry, (time - firstTime) / 1000, this.findtime);
+          this.first[slot] = time - this.findMs;
+        }
+        this.last[slot] = time;
+      }
+      retry += 1;
+    }
+    if (retry >= this.maxretry) {
+      this.retry[slot] = 0;
+      return retry;
+    }
+    this.retry[slot] = retry;
+    return 0;
+  }
+
+  /**
+   * Exact sliding window: failures in (now - findtime, now] (§7.4). The ring holds the
+   * newest times in ascending order. Returns the count on reaching maxretry (ring reset), else 0.
+   */
+  private countWindow(slot: number, time: EpochMs): number {
+    const size = this.ringSize;
+    const base = slot * size;
+    const cutoff = this.now - this.findMs;
+    let head = this.ringHead[slot]!;
+    let len = this.retry[slot]!;
+    while (len > 0 && this.ring[base + head]! <= cutoff) {
+      head = head + 1 === size ? 0 : head + 1;
+      len--;
+    }
+    // The current failure always counts itself, even with findtime 0.
+    const inWindow = time > cutoff || time >= this.now;
+    if (inWindow && !(len === size && time <= this.ring[base + head]!)) {
+      if (len === size) {
+        head = head + 1 === size ? 0 : head + 1;
+        len--;
+      }
+      // Insert keeping ascending order; in-order input appends without moving anything.
+      let pos = (head + len) % size;
+      for (let k = len; k > 0; k--) {
+        const prev = pos === 0 ? size - 1 : pos - 1;
+        const t = this.ring[base + prev]!;
+        if (t <= time) break;
+        this.ring[base + pos] = t;
+        pos = prev;
+      }
+      this.ring[base + pos] = time;
+      len++;
+    }
+    // `last` mirrors the newest ring entry: the ban start and the eviction test read it.
+    if (len > 0) this.last[slot] = this.ring[base + ((head + len - 1) % size)]!;
+    if (len > 0 && len >= this.maxretry) {
+      this.ringHead[slot] = 0;
+      this.retry[slot] = 0;
+      return len;
+    }
+    this.ringHead[slot] = head;
+    this.retry[slot] = len;
+    return 0;
+  }
+
+  /** Actions.__checkBan + BanManager.addBanTicket for a ticket that reached maxretry (§7.5). */
+  private trigger(slot: number, idx: number, id: string, failures: number, activeBan: number): Outcome {
+    const start = this.last[slot]!;
+    const permanent = this.bantime === -1;
+    const end = permanent ? Infinity : start + this.banMs;
+    // addBanTicket rejects a ban already over by "now" (bantime < -1, or late out-of-order input).
+    if (end < this.now) return 'counted';
+    if (activeBan !== NONE) {
+      // Already banned: a later end prolongs the ban to ticketTime + bantime, no new ban.
+      const previousEnd = this.banEnd[slot]!;
+      if (!(end > previousEnd)) return 'counted';
+      this.banEnd[slot] = end;
+      const ban = this.bans[activeBan]!;
+      ban.end = end;
+      this.prolongations.push({ id, banStart: ban.start, time: start, previousEnd, end });
+      return 'prolonged';
+    }
+    this.banOf[slot] = this.bans.length;
+    this.banEnd[slot] = end;
+    this.bans.push({ jail: this.name, id, start, end: permanent ? undefined : end, failures, blocked: 0 });
+    this.banCount[idx]!++;
+    return 'banned';
+  }
+
+  /** Frees every slot whose ticket/window and ban are both over in log time. */
+  private sweep(): void {
+    const cutoff = this.now - this.findMs;
+    for (let s = 0; s < this.slotHigh; s++) {
+      if (this.owner[s] === NONE) continue;
+      if (this.retry[s] !== 0 && this.last[s]! > cutoff) continue;
+      if (this.banOf[s] !== NONE && this.now <= this.banEnd[s]!) continue;
+      this.freeSlot(s);
+    }
+    this.nextSweep = this.now + this.sweepEveryMs;
+    this.addsSinceSweep = 0;
+  }
+
+  private newId(id: string): number {
+    const idx = this.idCount++;
+    if (idx === this.counted.length) {
+      const n = idx * 2;
+      this.counted = growU32(this.counted, n);
+      this.blocked = growU32(this.blocked, n);
+      this.ignored = growU32(this.ignored, n);
+      this.banCount = growU32(this.banCount, n);
+      this.duringBan = growU32(this.duringBan, n);
+      const flags = new Uint8Array(n);
+      flags.set(this.flags);
+      this.flags = flags;
+      this.slotOf = growI32(this.slotOf, n);
+    }
+    this.ids.set(id, idx);
+    return idx;
+  }
+
+  private allocSlot(idx: number): number {
+    let s: number;
+    if (this.freeTop > 0) {
+      s = this.freeSlots[--this.freeTop]!;
+    } else {
+      if (this.slotHigh === this.slotCap) this.growSlots();
+      s = this.slotHigh++;
+    }
+    this.owner[s] = idx;
+    this.slotOf[idx] = s;
+    this.retry[s] = 0;
+    this.banOf[s] = NONE;
+    if (this.window) this.ringHead[s] = 0;
+    this.live++;
+    return s;
+  }
+
+  private freeSlot(s: number): void {
+    this.slotOf[this.owner[s]!] = NONE;
+    this.owner[s] = NONE;
+    this.freeSlots[this.freeTop++] = s;
+    this.live--;
+  }
+
+  private growSlots(): void {
+    const n = this.slotCap * 2;
+    this.owner = growI32(this.owner, n);
+    this.first = growF64(this.first, n);
+    this.last = growF64(this.last, n);
+    this.retry = growF64(this.retry, n);
+    this.banOf = growI32(this.banOf, n);
+    this.banEnd = growF64(this.banEnd, n);
+    this.freeSlots = growI32(this.freeSlots, n);
+    if (this.window) {
+      this.ringHead = growI32(this.ringHead, n);
+      this.ring = growF64(this.ring, n * this.ringSize);
+    }
+    this.slotCap = n;
+  }
+}
+
+function growU32(a: Uint32Array, n: number): Uint32Array<ArrayBuffer> {
+  const b = new Uint32Array(n);
+  b.set(a);
+  return b;
+}
+
+function growI32(a: Int32Array, n: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(n).fill(NONE);
+  b.set(a);
+  return b;
+}
+
+function growF64(a: Float64Array, n: number): Float64Array<ArrayBuffer> {
+  const b = new Float64Array(n);
+  b.set(a);
+  return b;
+}

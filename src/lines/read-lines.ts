@@ -1,0 +1,77 @@
+// Reads one input line by line: open + sniff gzip (decode/), then a pipeline into a
+// Writable that splits synchronously, so back-pressure reaches the disk. Never rejects
+// for a bad input: the problem lands in `error` after every line decoded before it.
+// Only an exception thrown by the caller's own onLine propagates.
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { openDecoded, toSourceError } from '../decode/open-decoded.js';
+import type { SourceError } from '../errors.js';
+import type { SourceFile } from '../types.js';
+import { LineSplitter, type LineHandler } from './line-splitter.js';
+
+/** Longest line delivered, in UTF-16 code units, unless the caller sets another. */
+export const DEFAULT_MAX_LINE_LENGTH = 64 * 1024;
+
+/** Options for one read: stdin for `-`, the line limit, cancellation. */
+export interface ReadLinesOptions {
+  stdin?: NodeJS.ReadableStream;
+  maxLineLength?: number;
+  signal?: AbortSignal;
+}
+
+/** Counts for one input and the error that ended it early, if any. */
+export interface ReadResult {
+  /** Physical lines, including skipped overlong ones. */
+  lines: number;
+  overlong: number;
+  gzip: boolean;
+  error: SourceError | undefined;
+}
+
+// Marks an exception from the caller's onLine so it is rethrown, not filed as a read error.
+class HandlerFailure extends Error {
+  constructor(readonly error: unknown) {
+    super('line handler failed');
+  }
+}
+
+/**
+ * Calls `onLine` synchronously for every line of `file`, 1-based, CRLF stripped, invalid
+ * UTF-8 as U+FFFD; a partial last line cut off by an error is dropped, and an abort
+ * takes effect at the next chunk.
+ */
+export async function readLines(file: SourceFile, onLine: LineHandler, opts: ReadLinesOptions = {}): Promise<ReadResult> {
+  const splitter = new LineSplitter(onLine, opts.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH);
+  let gzip = false;
+  let error: SourceError | undefined;
+  try {
+    opts.signal?.throwIfAborted();
+    const decoded = await openDecoded(file, opts.stdin);
+    gzip = decoded.gzip;
+    const sink = new Writable({
+      // Small: the splitter consumes each chunk synchronously, nothing queues here.
+      highWaterMark: 1,
+      write(chunk: Buffer, _encoding, callback): void {
+        try {
+          splitter.write(chunk);
+        } catch (err) {
+          return callback(new HandlerFailure(err));
+        }
+        callback();
+      },
+      final(callback): void {
+        try {
+          splitter.end();
+        } catch (err) {
+          return callback(new HandlerFailure(err));
+        }
+        callback();
+      },
+    });
+    await pipeline(decoded.stream, sink, opts.signal === undefined ? {} : { signal: opts.signal });
+  } catch (err) {
+    if (err instanceof HandlerFailure) throw err.error;
+    error = toSourceError(file.path, err, gzip);
+  }
+  return { lines: splitter.lines, overlong: splitter.overlong, gzip, error };
+}

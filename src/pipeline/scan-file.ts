@@ -1,0 +1,184 @@
+// One input file → hits (failures and successes) plus its FileStats.
+// Per line: the literal pre-check of every jail's filter first; only a line that passes
+// gets its date located (once per distinct datepattern) and its regexes run.
+import type { DateDetector } from '../time/date-detector.js';
+import type { CompiledFilter } from '../filter/compile-filter.js';
+import { matchLine } from '../filter/match-line.js';
+import { mayMatch } from '../filter/may-match.js';
+import { readLines } from '../lines/read-lines.js';
+import type { EpochMs, FileStats, Hit, SourceFile } from '../types.js';
+
+/** A jail's compiled filter and the date detector its datepattern selects. */
+export interface ScanTarget {
+  jail: number;
+  filter: CompiledFilter;
+  /** Index into `ScanContext.detectors`. */
+  detector: number;
+}
+
+/** Everything a scan needs, compiled before the first byte is read. */
+export interface ScanContext {
+  targets: ScanTarget[];
+  detectors: DateDetector[];
+  /** Default-template detector used to find a file's time range. */
+  probe: DateDetector;
+  /** Reference time for year-less stamps when the file has no mtime (stdin); `--now` wins over mtime. */
+  now: EpochMs | undefined;
+  maxLineLength: number;
+  stdin: NodeJS.ReadableStream | undefined;
+  signal: AbortSignal | undefined;
+  /** Keep the raw line on each hit (timeline needs it; audit does not). */
+  keepText?: boolean;
+}
+
+/** A hit, optionally carrying the raw line. */
+export type ScannedHit = Hit & { text?: string };
+
+/** Result of scanning one file. */
+export interface ScanResult {
+  hits: ScannedHit[];
+  stats: FileStats;
+}
+
+/** The time given to a line and the span cut out of it. */
+interface LineDate {
+  time: EpochMs;
+  start: number;
+  end: number;
+}
+
+// Lines probed at the start of a file to find its first timestamp.
+const FIRST_TIME_PROBE_LINES = 200;
+// A jump back by more than this inside one file suggests a wrong year reference.
+const BACKWARD_JUMP_MS = 30 * 86_400_000;
+
+/** Scans one file; never rejects: read problems end up in `stats.warnings` and `error`. */
+export async function scanFile(
+  file: SourceFile,
+  fileIndex: number,
+  ctx: ScanContext,
+): Promise<ScanResult & { error: Error | undefined }> {
+  const ref = ctx.now ?? file.mtimeMs ?? 0;
+  const hits: ScannedHit[] = [];
+  const stats: FileStats = {
+    path: file.path,
+    lines: 0,
+    noTime: 0,
+    overlong: 0,
+    first: undefined,
+    last: undefined,
+    gzip: false,
+    warnings: [],
+  };
+  const { targets, detectors, probe } = ctx;
+  const nDetectors = detectors.length;
+  // Per-line caches, indexed by detector; `seen` holds the line number they belong to.
+  const seen = new Int32Array(nDetectors).fill(-1);
+  const dates: (LineDate | undefined)[] = new Array<LineDate | undefined>(nDetectors);
+  const texts: string[] = new Array<string>(nDetectors).fill('');
+  let lastTime: EpochMs | undefined;
+  let maxTime: EpochMs | undefined;
+  let backwardJumps = 0;
+  let firstBackward: number | undefined;
+  let lastLine = '';
+  // Captured ids and usernames can be slices of the reader's 1 MiB chunk: keep one
+  // detached copy per distinct value so hits never pin a chunk in memory.
+  const owned = new Map<string, string>();
+  const own = (value: string): string => {
+    let v = owned.get(value);
+    if (v === undefined) {
+      v = (' ' + value).slice(1);
+      owned.set(v, v);
+    }
+    return v;
+  };
+  let probing = true;
+
+  const onLine = (line: string, lineNo: number): void => {
+    lastLine = line;
+    if (probing) {
+      if (lineNo > FIRST_TIME_PROBE_LINES) probing = false;
+      else {
+        const m = probe.match(line, ref);
+        if (m?.time !== undefined) {
+          stats.first = m.time;
+          probing = false;
+        }
+      }
+    }
+    let candidateWithoutTime = false;
+    for (let i = 0; i < targets.length; i++) {
+      const target = targets[i]!;
+      if (!mayMatch(target.filter, line)) continue;
+      const d = target.detector;
+      if (seen[d] !== lineNo) {
+        seen[d] = lineNo;
+        const detector = detectors[d]!;
+        const m = detector.none ? undefined : detector.match(line, ref);
+        if (m !== undefined && m.time !== undefined) {
+          const time = m.time;
+          dates[d] = { time, start: m.start, end: m.end };
+          texts[d] = line.slice(0, m.start) + line.slice(m.end);
+          if (maxTime !== undefined && time < maxTime - BACKWARD_JUMP_MS) {
+            backwardJumps++;
+            firstBackward ??= lineNo;
+          }
+          if (maxTime === undefined || time > maxTime) maxTime = time;
+          lastTime = time;
+        } else if ((detector.none || m !== undefined) && lastTime !== undefined) {
+          // {NONE}, or a stamp that is no valid date (Feb 29 of an inferred non-leap
+          // year): fail2ban gives the line the last known date (semantics §4.1).
+          dates[d] = { time: lastTime, start: m?.start ?? 0, end: m?.end ?? 0 };
+          texts[d] = m === undefined ? line : line.slice(0, m.start) + line.slice(m.end);
+        } else {
+          dates[d] = undefined;
+        }
+      }
+      const date = dates[d];
+      if (date === undefined) {
+        candidateWithoutTime = true;
+        continue;
+      }
+      const r = matchLine(target.filter, texts[d]!);
+      if (r.status === 'failure' || r.status === 'success') {
+        const hit: ScannedHit = {
+          jail: target.jail,
+          kind: r.status,
+          id: own(r.id),
+          time: date.time,
+          user: r.user === undefined ? undefined : own(r.user),
+          file: fileIndex,
+          line: lineNo,
+        };
+        if (ctx.keepText === true) hit.text = (' ' + line).slice(1);
+        hits.push(hit);
+      }
+    }
+    if (candidateWithoutTime) stats.noTime++;
+  };
+
+  const result = await readLines(file, onLine, {
+    stdin: ctx.stdin,
+    maxLineLength: ctx.maxLineLength,
+    signal: ctx.signal,
+  });
+  stats.lines = result.lines;
+  stats.overlong = result.overlong;
+  stats.gzip = result.gzip;
+  const end = lastLine === '' ? undefined : probe.match(lastLine, ref);
+  stats.last = end?.time ?? maxTime ?? lastTime;
+  if (stats.first === undefined && hits.length > 0) stats.first = hits[0]!.time;
+  if (stats.last !== undefined && stats.first !== undefined && stats.last < stats.first) {
+    stats.last = maxTime ?? stats.first;
+  }
+  if (backwardJumps > 0) {
+    stats.warnings.push(
+      `times jump back by more than 30 days at line ${firstBackward} (${backwardJumps} line(s)); ` +
+        'the year reference (file mtime) is probably wrong: use --now',
+    );
+  }
+  if (result.overlong > 0) {
+    stats.warnings.push(`${result.overlong} over-long line(s) skipped`);
+  }
+  return { hits, stats, error: result.error };
+}

@@ -1,0 +1,139 @@
+// Renders a Report as one JSON document (schema 1, described in json-schema.md).
+// The key order and every field name here are a public contract: change them only with a
+// schema bump. Absent values are `null`, never missing keys. Escaping is JSON.stringify's,
+// plus \u escapes for the characters a terminal would act on.
+
+import type { BanEvent, EpochMs, FileStats, Report, ReportIp, ReportJail, ReportUsername } from '../types.js';
+
+/** Options for `renderJson`. */
+export interface RenderJsonOptions {
+  /** Formats a log time as ISO 8601 with an offset, in the zone the CLI chose. */
+  formatTime: (ms: EpochMs) => string;
+}
+
+// JSON.stringify escapes C0 controls but not DEL, C1 controls, bidi controls or U+2028/2029,
+// which are legal in JSON yet act on a terminal (U+009B is CSI) when the JSON is simply
+// printed. They can only occur inside strings, so escaping them keeps every parsed value.
+const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** Renders the report as pretty-printed JSON (2-space indent) ending with a newline. */
+export function renderJson(report: Report, options: RenderJsonOptions): string {
+  const text = JSON.stringify(toJsonReport(report, options.formatTime), null, 2);
+  return text.replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) + '\n';
+}
+
+/** The JSON document as a plain value, in the documented key order. */
+export function toJsonReport(report: Report, formatTime: (ms: EpochMs) => string): JsonReport {
+  const time = (ms: EpochMs | undefined): string | null => (ms === undefined ? null : formatTime(ms));
+  return {
+    schema: 1,
+    span: { first: time(report.span.first), last: time(report.span.last) },
+    files: report.files.map((f: FileStats) => ({
+      path: f.path,
+      gzip: f.gzip,
+      lines: f.lines,
+      noTime: f.noTime,
+      overlong: f.overlong,
+      first: time(f.first),
+      last: time(f.last),
+      warnings: [...f.warnings],
+    })),
+    jails: report.jails.map((j: ReportJail) => ({
+      name: j.name,
+      filter: j.filter,
+      maxretry: j.maxretry,
+      findtime: j.findtime,
+      bantime: j.bantime,
+      failures: j.failures,
+      ids: j.ids,
+      bans: j.bans.map((b: BanEvent) => ({
+        ip: b.id,
+        start: formatTime(b.start),
+        end: time(b.end),
+        failures: b.failures,
+        blocked: b.blocked,
+      })),
+    })),
+    ips: report.ips.map((ip: ReportIp) => ({
+      ip: ip.ip,
+      country: ip.country ?? null,
+      asn: ip.asn ?? null,
+      org: ip.org ?? null,
+      failures: ip.failures,
+      blocked: ip.blocked,
+      bans: ip.bans,
+      jails: [...ip.jails],
+      firstBan: time(ip.firstBan),
+      lastBan: time(ip.lastBan),
+      first: formatTime(ip.first),
+      last: formatTime(ip.last),
+      usernames: [...ip.usernames],
+    })),
+    usernames: report.usernames.map((u: ReportUsername) => ({
+      name: u.name,
+      attempts: u.attempts,
+      ips: u.ips,
+      first: formatTime(u.first),
+      last: formatTime(u.last),
+    })),
+    stats: {
+      files: report.stats.files,
+      lines: report.stats.lines,
+      noTime: report.stats.noTime,
+      overlong: report.stats.overlong,
+      failures: report.stats.failures,
+      successes: report.stats.successes,
+      bannedIps: report.stats.bannedIps,
+      banEvents: report.stats.banEvents,
+      blocked: report.stats.blocked,
+    },
+    geoip: report.geoip === undefined ? null : { database: report.geoip.database, buildDate: report.geoip.buildDate ?? null },
+  };
+}
+
+/** Time as formatted by the caller (ISO 8601 with offset), or null when unknown. */
+type JsonTime = string | null;
+
+/** Schema 1 of the JSON report (see json-schema.md). */
+export interface JsonReport {
+  schema: 1;
+  span: { first: JsonTime; last: JsonTime };
+  files: Array<{
+    path: string;
+    gzip: boolean;
+    lines: number;
+    noTime: number;
+    overlong: number;
+    first: JsonTime;
+    last: JsonTime;
+    warnings: string[];
+  }>;
+  jails: Array<{
+    name: string;
+    filter: string;
+    maxretry: number;
+    findtime: number;
+    bantime: number;
+    failures: number;
+    ids: number;
+    bans: Array<{ ip: string; start: string; end: JsonTime; failures: number; blocked: number }>;
+  }>;
+  ips: Array<{
+    ip: string;
+    country: string | null;
+    asn: number | null;
+    org: string | null;
+    failures: number;
+    blocked: number;
+    bans: number;
+    jails: string[];
+    firstBan: JsonTime;
+    lastBan: JsonTime;
+    first: string;
+    last: string;
+    usernames: string[];
+  }>;
+  usernames: Array<{ name: string; attempts: number; ips: number; first: string; last: string }>;
+  stats: Report['stats'];
+  geoip: { database: string; buildDate: string | null } | null;
+}

@@ -1,0 +1,378 @@
+// Finds and parses the date of a log line (§5): templates compiled once from a datepattern,
+// a deterministic template order, and character-level fast paths for the default lists.
+// Invariant: match() is a synchronous pure function of (line, refMs) — no clock, no state
+// carried between lines — and the fast paths return exactly what the regexes would.
+
+import type { EpochMs } from '../types.js';
+import { civilFromMs } from './civil.js';
+import { ISO_TEMPLATE_INDEX, SYSLOG_TEMPLATE_INDEX, TAI64N_TEMPLATE_INDEX } from './default-templates.js';
+import { templatesForDatePattern } from './date-template.js';
+import type { TemplateSpec } from './date-template.js';
+import { compilePyRegex } from './py-regex.js';
+import { exYearRegex, resolveTime, timeFromGroups } from './strptime.js';
+import type { TimeContext } from './strptime.js';
+import type { Zone } from './zone.js';
+
+/** Where a line's date was found and what it means. */
+export interface DateMatch {
+  /**
+   * Epoch ms (whole seconds for strptime templates; EPOCH/LEPOCH keep their fraction).
+   * undefined when a template matched but its fields form no valid date (Feb 29 of a
+   * non-leap inferred year, `23:59:60`, unknown zone abbreviation): fail2ban still cuts
+   * the span out of the line and gives the line the previous line's time.
+   */
+  time: EpochMs | undefined;
+  /** Start of the span fail2ban cuts out (group 1 of the template). */
+  start: number;
+  /** End (exclusive) of the cut span: the filter sees `line.slice(0, start) + line.slice(end)`. */
+  end: number;
+  /** Index into DateDetector.templates. */
+  template: number;
+}
+
+/** A compiled datepattern. */
+export interface DateDetector {
+  /** Template names as fail2ban-regex prints them under "Date template hits". */
+  readonly templates: readonly string[];
+  /** The compiled JS regex of each template (for verbose output). */
+  readonly regexes: readonly string[];
+  /** `{NONE}`: no line has a date; every line takes the previous line's time. */
+  readonly none: boolean;
+  /**
+   * Date of one line. Order: templates are tried in list order; a match of a template
+   * anchored at line begin/end, or of any template at position 0 or 1, wins at once;
+   * otherwise the earliest-starting match wins (ties: earlier template). This is what
+   * fail2ban's adaptive matchTime does on a fresh detector. refMs is the reference
+   * ("now") for year-less and date-less stamps.
+   */
+  match(line: string, refMs: EpochMs): DateMatch | undefined;
+}
+
+/** Options for createDateDetector. */
+export interface DateDetectorOptions {
+  /** Reference time used to size the `%ExY` year range (default: 2000-2039 at least). */
+  refMs?: EpochMs;
+  /** Disable the character-level fast paths (tests compare both ways). */
+  fastPaths?: boolean;
+}
+
+interface Compiled {
+  spec: TemplateSpec;
+  re: RegExp;
+}
+
+const NO_FAST = null;
+
+const MONTH_KEYS = new Map<number, number>(
+  ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'].map(
+    (m, i) => [(m.charCodeAt(0) << 16) | (m.charCodeAt(1) << 8) | m.charCodeAt(2), i + 1] as const,
+  ),
+);
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+// JS `\w` without the u flag: the same test the compiled regexes use.
+function isWord(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
+function isDefaultPattern(datepattern: string | undefined): boolean {
+  if (datepattern === undefined) return true;
+  const lines = datepattern.split(/\n+/).map((l) => l.trim()).filter((l) => l !== '');
+  if (lines.length === 0) return true;
+  if (lines.length !== 1) return false;
+  const key = (lines[0] ?? '').toUpperCase();
+  return key === '{DEFAULT}' || key === '{^LN-BEG}';
+}
+
+/** Compiles a datepattern (undefined = fail2ban's default templates) for one zone. */
+export function createDateDetector(
+  datepattern: string | undefined, zone: Zone, options: DateDetectorOptions = {},
+): DateDetector {
+  let maxYear = 2039;
+  if (options.refMs !== undefined) {
+    maxYear = Math.max(maxYear, civilFromMs(options.refMs).year + 3);
+  }
+  const exYear = exYearRegex(maxYear);
+  const maxExYear = Math.min(Math.floor(maxYear / 10), 209) * 10 + 9;
+  const specs = templatesForDatePattern(datepattern, exYear);
+  const compiled: Compiled[] = specs.map((spec) => {
+    const re = compilePyRegex(spec.pyRegex, `datepattern template '${spec.name}'`);
+    return { spec, re: spec.wrapped ? re : new RegExp(re.source, re.flags + 'd') };
+  });
+  const fast =
+    options.fastPaths !== false &&
+    isDefaultPattern(datepattern) &&
+    compiled[ISO_TEMPLATE_INDEX]?.spec.name.startsWith('{^LN-BEG}ExYear(?P<_sep>') === true &&
+    compiled[SYSLOG_TEMPLATE_INDEX]?.spec.name.startsWith('{^LN-BEG}(?:DAY )?MON Day %k') === true &&
+    compiled[TAI64N_TEMPLATE_INDEX]?.spec.name === '{^LN-BEG}TAI64N';
+  return new Detector(compiled, zone, fast, maxExYear);
+}
+
+class Detector implements DateDetector {
+  readonly templates: readonly string[];
+  readonly regexes: readonly string[];
+  readonly none: boolean;
+  readonly #compiled: readonly Compiled[];
+  readonly #fast: boolean;
+  readonly #maxExYear: number;
+  readonly #ctx: TimeContext;
+
+  constructor(compiled: Compiled[], zone: Zone, fast: boolean, maxExYear: number) {
+    this.#compiled = compiled;
+    this.templates = compiled.map((c) => c.spec.name);
+    this.regexes = compiled.map((c) => c.re.source);
+    this.none = compiled.length > 0 && compiled[0]?.spec.kind === 'none';
+    this.#fast = fast;
+    this.#maxExYear = maxExYear;
+    this.#ctx = { refMs: 0, zone };
+  }
+
+  match(line: string, refMs: EpochMs): DateMatch | undefined {
+    if (this.none) return undefined;
+    this.#ctx.refMs = refMs;
+    if (this.#fast) {
+      const c0 = line.charCodeAt(0);
+      let r: DateMatch | null = NO_FAST;
+      if ((c0 >= 65 && c0 <= 90) || (c0 >= 97 && c0 <= 122)) r = this.#syslog(line);
+      else if (c0 === 64) r = this.#tai64n(line);
+      else r = this.#iso(line);
+      if (r !== NO_FAST) return r;
+    }
+    const list = this.#compiled;
+    let best: RegExpExecArray | null = null;
+    let bestIndex = -1;
+    for (let i = 0; i < list.length; i++) {
+      const c = list[i] as Compiled;
+      const m = c.re.exec(line);
+      if (m === null) continue;
+      if (c.spec.anchored || m.index <= 1) return this.#finish(i, m);
+      if (best === null || m.index < best.index) {
+        best = m;
+        bestIndex = i;
+      }
+    }
+    return best === null ? undefined : this.#finish(bestIndex, best);
+  }
+
+  #finish(index: number, m: RegExpExecArray): DateMatch | undefined {
+    const spec = (this.#compiled[index] as Compiled).spec;
+    let start: number;
+    let end: number;
+    if (spec.wrapped) {
+      end = m.index + m[0].length;
+      start = end - (m[1]?.length ?? 0);
+    } else {
+      const span = m.indices?.[1];
+      if (span === undefined) return undefined;
+      [start, end] = span;
+    }
+    // An empty group 1 ({NONE}, optional dates): fail2ban keeps the line whole and uses
+    // the previous time, exactly what "no date" means to the caller.
+    if (start === end) return undefined;
+    return { time: this.#timeOf(spec, m), start, end, template: index };
+  }
+
+  #timeOf(spec: TemplateSpec, m: RegExpExecArray): EpochMs | undefined {
+    switch (spec.kind) {
+      case 'pattern':
+        return timeFromGroups(m.groups ?? {}, spec.fields, this.#ctx);
+      case 'epoch':
+      case 'lepoch': {
+        const v = m[spec.valueGroup];
+        if (v === undefined) return undefined;
+        let ms = Number(v) * 1000;
+        // LEPOCH: 13+ characters are milliseconds, 16+ digits without a dot microseconds.
+        if (spec.kind === 'lepoch' && v.length >= 13) ms = v.length >= 16 && !v.includes('.') ? ms / 1_000_000 : ms / 1000;
+        return Math.round(ms * 1000) / 1000;
+      }
+      case 'tai64n': {
+        const v = m[1];
+        return v === undefined ? undefined : Number.parseInt(v.slice(2, 17), 16) * 1000;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  // `Mmm dd HH:MM:SS[.ffffff][ YYYY]` at column 0: template 1 of the default lists.
+  #syslog(line: string): DateMatch | null {
+    const len = line.length;
+    if (len < 15 || line.charCodeAt(3) !== 32) return NO_FAST;
+    const month = MONTH_KEYS.get(
+      ((line.charCodeAt(0) | 32) << 16) | ((line.charCodeAt(1) | 32) << 8) | (line.charCodeAt(2) | 32),
+    );
+    if (month === undefined) return NO_FAST;
+    const c4 = line.charCodeAt(4);
+    const c5 = line.charCodeAt(5);
+    let day: number;
+    if ((c4 === 32 || c4 === 48) && c5 >= 49 && c5 <= 57) day = c5 - 48;
+    else if ((c4 === 49 || c4 === 50) && isDigit(c5)) day = (c4 - 48) * 10 + c5 - 48;
+    else if (c4 === 51 && (c5 === 48 || c5 === 49)) day = 30 + c5 - 48;
+    else return NO_FAST;
+    if (line.charCodeAt(6) !== 32) return NO_FAST;
+    const p = line.charCodeAt(7) === 32 ? 8 : 7;
+    const hms = readHms(line, p);
+    if (hms < 0) return NO_FAST;
+    const q = p + 8;
+    let end = q;
+    if (q < len) {
+      const c = line.charCodeAt(q);
+      if (c === 46) {
+        const k = countDigits(line, q + 1, 7);
+        if (k >= 1 && k <= 6 && (q + 1 + k === len || !isWord(line.charCodeAt(q + 1 + k)))) end = q + 1 + k;
+      } else if (isWord(c)) {
+        return NO_FAST;
+      }
+    }
+    // optional " YYYY" (%ExY) after the seconds or the fraction
+    let year: number | undefined;
+    const r = end;
+    if (line.charCodeAt(r) === 32 && r + 5 <= len && countDigits(line, r + 1, 4) === 4 &&
+        (r + 5 === len || !isWord(line.charCodeAt(r + 5)))) {
+      const y = read4(line, r + 1);
+      if (y >= 2000 && y <= this.#maxExYear) {
+        year = y;
+        end = r + 5;
+      }
+    }
+    const time = resolveTime(year, month, day, (hms >> 12) & 63, (hms >> 6) & 63, hms & 63, undefined, this.#ctx);
+    return { time, start: 0, end, template: SYSLOG_TEMPLATE_INDEX };
+  }
+
+  // `YYYY-MM-DD[T ]HH:MM:SS[.frac][Z|±hh[:mm]]` after up to two non-word characters:
+  // template 0 of the default lists.
+  #iso(line: string): DateMatch | null {
+    const len = line.length;
+    let b = 0;
+    while (b < 2 && b < len && !isWord(line.charCodeAt(b))) b++;
+    if (b + 19 > len || !isDigit(line.charCodeAt(b))) return NO_FAST;
+    if (countDigits(line, b, 4) !== 4) return NO_FAST;
+    const year = read4(line, b);
+    if (year < 2000 || year > this.#maxExYear) return NO_FAST;
+    const sep = line.charCodeAt(b + 4);
+    if ((sep !== 45 && sep !== 47 && sep !== 46) || line.charCodeAt(b + 7) !== sep) return NO_FAST;
+    const m1 = line.charCodeAt(b + 5);
+    const m2 = line.charCodeAt(b + 6);
+    let month: number;
+    if (m1 === 48 && m2 >= 49 && m2 <= 57) month = m2 - 48;
+    else if (m1 === 49 && m2 >= 48 && m2 <= 50) month = 10 + m2 - 48;
+    else return NO_FAST;
+    const d1 = line.charCodeAt(b + 8);
+    const d2 = line.charCodeAt(b + 9);
+    let day: number;
+    if (d1 === 48 && d2 >= 49 && d2 <= 57) day = d2 - 48;
+    else if ((d1 === 49 || d1 === 50) && isDigit(d2)) day = (d1 - 48) * 10 + d2 - 48;
+    else if (d1 === 51 && (d2 === 48 || d2 === 49)) day = 30 + d2 - 48;
+    else return NO_FAST;
+    const t = line.charCodeAt(b + 10);
+    let p: number;
+    if (t === 84) p = b + 11;
+    else if (t === 32) p = line.charCodeAt(b + 11) === 32 ? b + 12 : b + 11;
+    else return NO_FAST;
+    const hms = readHms(line, p);
+    if (hms < 0 || ((hms >> 12) & 63) > 23) return NO_FAST;
+    const q = p + 8;
+    let end = q;
+    let tz: number | undefined;
+    if (q < len) {
+      let r = q;
+      let frac = false;
+      const c = line.charCodeAt(q);
+      if (c === 46 || c === 44) {
+        const k = countDigits(line, q + 1, 7);
+        if (k < 1 || k > 6) return this.#isoResult(year, month, day, hms, undefined, b, q);
+        r = q + 1 + k;
+        frac = true;
+      }
+      end = r;
+      if (r < len) {
+        const z = line.charCodeAt(r);
+        if (z === 90) { // Z
+          if (r + 1 < len && isWord(line.charCodeAt(r + 1))) return NO_FAST;
+          tz = 0;
+          end = r + 1;
+        } else if (z === 43 || z === 45) { // + -
+          const h1 = line.charCodeAt(r + 1);
+          const h2 = line.charCodeAt(r + 2);
+          if (!(h1 === 48 || h1 === 49) || !isDigit(h2)) return NO_FAST;
+          let e = r + 3;
+          let mm = 0;
+          if (line.charCodeAt(e) === 58 && countDigits(line, e + 1, 3) === 2) {
+            mm = read2(line, e + 1);
+            e += 3;
+          } else if (countDigits(line, e, 3) === 2) {
+            mm = read2(line, e);
+            e += 2;
+          } else if (e < len && (isDigit(line.charCodeAt(e)) || line.charCodeAt(e) === 58)) {
+            return NO_FAST;
+          }
+          if (e < len && isWord(line.charCodeAt(e))) return NO_FAST;
+          tz = (z === 45 ? -1 : 1) * (((h1 - 48) * 10 + h2 - 48) * 60 + mm);
+          end = e;
+        } else if (z === 32 || z === 9) {
+          let w = r + 1;
+          while (w < len && (line.charCodeAt(w) === 32 || line.charCodeAt(w) === 9)) w++;
+          const x = line.charCodeAt(w);
+          if (x === 90 || x === 85 || x === 71 || x === 43 || x === 45 || x <= 32 || x >= 128) return NO_FAST;
+        } else if (isWord(z)) {
+          if (!frac || z === 85 || z === 71) return NO_FAST;
+          end = q; // the fraction backtracks away: the stamp ends at the seconds
+        } else if (z >= 128 || z < 32) {
+          return NO_FAST;
+        }
+      }
+    }
+    return this.#isoResult(year, month, day, hms, tz, b, end);
+  }
+
+  #isoResult(year: number, month: number, day: number, hms: number, tz: number | undefined, start: number, end: number): DateMatch {
+    const time = resolveTime(year, month, day, (hms >> 12) & 63, (hms >> 6) & 63, hms & 63, tz, this.#ctx);
+    return { time, start, end, template: ISO_TEMPLATE_INDEX };
+  }
+
+  // `@` + 24 lowercase hex digits at column 0: template 13 of the default lists (§5.6).
+  #tai64n(line: string): DateMatch | null {
+    const len = line.length;
+    if (len < 25 || (len > 25 && isWord(line.charCodeAt(25)))) return NO_FAST;
+    let secs = 0;
+    for (let i = 1; i < 25; i++) {
+      const c = line.charCodeAt(i);
+      let v: number;
+      if (c >= 48 && c <= 57) v = c - 48;
+      else if (c >= 97 && c <= 102) v = c - 87;
+      else return NO_FAST;
+      // fail2ban reads label characters 2..16 (drops "@" and the leading 4): label - 2^62
+      if (i >= 2 && i <= 16) secs = secs * 16 + v;
+    }
+    return { time: secs * 1000, start: 0, end: 25, template: TAI64N_TEMPLATE_INDEX };
+  }
+}
+
+function countDigits(line: string, from: number, max: number): number {
+  let k = 0;
+  while (k < max && isDigit(line.charCodeAt(from + k))) k++;
+  return k;
+}
+
+function read2(line: string, at: number): number {
+  return (line.charCodeAt(at) - 48) * 10 + line.charCodeAt(at + 1) - 48;
+}
+
+function read4(line: string, at: number): number {
+  return read2(line, at) * 100 + read2(line, at + 2);
+}
+
+// `HH:MM:SS` with two-digit fields (hour 00-29 as %k allows, minute and second 00-59),
+// packed as h<<12 | m<<6 | s; -1 when the shape differs.
+function readHms(line: string, p: number): number {
+  const h1 = line.charCodeAt(p);
+  const m1 = line.charCodeAt(p + 3);
+  const s1 = line.charCodeAt(p + 6);
+  if (h1 < 48 || h1 > 50 || !isDigit(line.charCodeAt(p + 1)) || line.charCodeAt(p + 2) !== 58) return -1;
+  if (m1 < 48 || m1 > 53 || !isDigit(line.charCodeAt(p + 4)) || line.charCodeAt(p + 5) !== 58) return -1;
+  if (s1 < 48 || s1 > 53 || !isDigit(line.charCodeAt(p + 7))) return -1;
+  return (read2(line, p) << 12) | (read2(line, p + 3) << 6) | read2(line, p + 6);
+}

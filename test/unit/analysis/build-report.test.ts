@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { buildReport } from '../../../src/analysis/build-report.js';
+import { countUsernames, isUsername } from '../../../src/analysis/usernames.js';
+import type { ReplayOutcome } from '../../../src/pipeline/replay.js';
+import type { Hit, JailSpec } from '../../../src/types.js';
+
+const T = Date.UTC(2026, 2, 1, 10, 0, 0);
+
+function jail(name: string): JailSpec {
+  return {
+    name,
+    enabled: true,
+    filter: name,
+    maxretry: 5,
+    findtime: 600,
+    bantime: 600,
+    ignoreip: [],
+    logpath: [],
+    logtimezone: undefined,
+    datepattern: undefined,
+    filterOverrides: {},
+    source: 'test',
+  };
+}
+
+function hit(p: Partial<Hit> & Pick<Hit, 'id' | 'line'>): Hit {
+  return { jail: 0, kind: 'failure', time: T + p.line * 1000, user: undefined, file: 0, ...p };
+}
+
+function outcome(hits: Hit[], outcomes: ReplayOutcome['outcomes']): ReplayOutcome {
+  return {
+    files: [
+      { path: 'maillog', lines: 10, noTime: 1, overlong: 0, first: T, last: T + 9000, gzip: false, warnings: [] },
+    ],
+    hits,
+    outcomes,
+    results: [
+      { bans: [{ jail: 'postfix', id: '203.0.113.1', start: T + 3000, end: T + 603_000, failures: 5, blocked: 1 }], tallies: new Map(), prolongations: [] },
+      { bans: [], tallies: new Map(), prolongations: [] },
+    ],
+    problems: [],
+  };
+}
+
+test('a line matched by two jails counts once per address and once per username', () => {
+  const hits = [
+    hit({ id: '203.0.113.1', line: 1, user: 'admin' }),
+    hit({ id: '203.0.113.1', line: 1, user: 'admin', jail: 1 }),
+    hit({ id: '203.0.113.1', line: 2, user: 'admin' }),
+    hit({ id: '203.0.113.1', line: 4, user: 'admin' }),
+  ];
+  const r = buildReport(outcome(hits, ['counted', 'counted', 'counted', 'blocked']), [jail('postfix'), jail('postfix-rbl')]);
+  assert.equal(r.stats.failures, 3);
+  assert.deepEqual(r.jails.map((j) => j.failures), [3, 1]);
+  const ip = r.ips[0]!;
+  assert.deepEqual([ip.failures, ip.blocked, ip.bans, ip.jails], [2, 1, 1, ['postfix', 'postfix-rbl']]);
+  assert.deepEqual(r.usernames.map((u) => [u.name, u.attempts, u.ips]), [['admin', 3, 1]]);
+});
+
+test('addresses seen only while ignored are left out; SASL prompts are not usernames', () => {
+  const hits = [
+    hit({ id: '192.0.2.9', line: 1, user: 'bob' }),
+    hit({ id: '198.51.100.3', line: 2, user: 'UGFzc3dvcmQ6' }),
+  ];
+  const r = buildReport(outcome(hits, ['ignored', 'counted']), [jail('postfix'), jail('postfix-rbl')]);
+  assert.deepEqual(r.ips.map((x) => x.ip), ['198.51.100.3']);
+  assert.deepEqual(r.ips[0]!.usernames, []);
+  assert.deepEqual(r.usernames.map((u) => u.name), ['bob']);
+  assert.equal(isUsername('VXNlcm5hbWU6'), false);
+  assert.equal(isUsername(''), false);
+  assert.equal(isUsername('alice'), true);
+});
+
+test('addresses are ordered by attempts, then bans; usernames by attempts', () => {
+  const hits = [
+    hit({ id: '203.0.113.1', line: 1, user: 'x' }),
+    hit({ id: '198.51.100.2', line: 2, user: 'y' }),
+    hit({ id: '198.51.100.2', line: 3, user: 'y' }),
+  ];
+  const r = buildReport(outcome(hits, ['counted', 'counted', 'counted']), [jail('postfix'), jail('postfix-rbl')]);
+  assert.deepEqual(r.ips.map((x) => x.ip), ['198.51.100.2', '203.0.113.1']);
+  assert.deepEqual(countUsernames(hits).map((u) => u.name), ['y', 'x']);
+  assert.equal(r.stats.noTime, 1);
+  assert.equal(r.span.first, T);
+});

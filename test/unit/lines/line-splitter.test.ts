@@ -1,0 +1,145 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { LineSplitter } from '../../../src/lines/line-splitter.js';
+
+type Line = [number, string];
+
+/** Splits `input` fed as the given chunks; returns delivered lines and counters. */
+function split(chunks: Buffer[], max = 1000): { lines: Line[]; total: number; overlong: number } {
+  const lines: Line[] = [];
+  const s = new LineSplitter((line, n) => lines.push([n, line]), max);
+  for (const c of chunks) s.write(c);
+  s.end();
+  return { lines, total: s.lines, overlong: s.overlong };
+}
+
+/** Every way of cutting `input` in two, plus one byte at a time. */
+function chunkings(input: Buffer): Buffer[][] {
+  const out: Buffer[][] = [[input]];
+  for (let i = 1; i < input.length; i++) out.push([input.subarray(0, i), input.subarray(i)]);
+  out.push([...input].map((b) => Buffer.from([b])));
+  return out;
+}
+
+function sameForEveryChunking(input: Buffer, expected: Line[], max = 1000): void {
+  for (const chunks of chunkings(input)) {
+    const r = split(chunks, max);
+    assert.deepEqual(r.lines, expected, `chunks ${chunks.map((c) => c.length).join('+')}`);
+  }
+}
+
+describe('LineSplitter basics', () => {
+  it('numbers lines from 1, strips CRLF, delivers a final line without newline', () => {
+    const r = split([Buffer.from('a\r\nb\n\nc\r\nlast')]);
+    assert.deepEqual(r.lines, [
+      [1, 'a'],
+      [2, 'b'],
+      [3, ''],
+      [4, 'c'],
+      [5, 'last'],
+    ]);
+    assert.equal(r.total, 5);
+  });
+
+  it('gives nothing for empty input and one empty line for a lone newline', () => {
+    assert.deepEqual(split([Buffer.alloc(0)]), { lines: [], total: 0, overlong: 0 });
+    assert.deepEqual(split([]).lines, []);
+    assert.deepEqual(split([Buffer.from('\n')]).lines, [[1, '']]);
+  });
+
+  it('keeps a lone CR inside a line and NUL bytes', () => {
+    assert.deepEqual(split([Buffer.from('a\rb\n\0x\0\n')]).lines, [
+      [1, 'a\rb'],
+      [2, '\0x\0'],
+    ]);
+  });
+
+  it('drops a UTF-8 byte-order mark at the start only', () => {
+    const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+    assert.deepEqual(split([Buffer.concat([bom, Buffer.from('x\n'), bom, Buffer.from('y\n')])]).lines, [
+      [1, 'x'],
+      [2, '\ufeffy'],
+    ]);
+  });
+});
+
+describe('LineSplitter chunk boundaries', () => {
+  it('survives any cut through multi-byte characters and CRLF pairs', () => {
+    const input = Buffer.from('ä€😀 user=<jörg>\r\nplain ascii\r\n\r\n日本語\nend😀', 'utf8');
+    sameForEveryChunking(input, [
+      [1, 'ä€😀 user=<jörg>'],
+      [2, 'plain ascii'],
+      [3, ''],
+      [4, '日本語'],
+      [5, 'end😀'],
+    ]);
+  });
+
+  it('turns invalid UTF-8 into U+FFFD wherever the cuts fall', () => {
+    const input = Buffer.from([
+      0x61, 0xff, 0x62, 0x0a, // stray byte
+      0xe2, 0x82, 0x0a, // truncated 3-byte sequence before a newline
+      0xc3, 0x28, 0x0a, // lead byte followed by ASCII
+      0x78, 0xe2, // dangling lead byte at the end of input
+    ]);
+    sameForEveryChunking(input, [
+      [1, 'a\ufffdb'],
+      [2, '\ufffd'],
+      [3, '\ufffd('],
+      [4, 'x\ufffd'],
+    ]);
+  });
+
+  it('flushes a dangling lead byte when an ASCII-only chunk follows', () => {
+    const r = split([Buffer.from([0x78, 0xe2]), Buffer.from('y\n')]);
+    assert.deepEqual(r.lines, [[1, 'x\ufffdy']]);
+  });
+});
+
+describe('LineSplitter overlong lines', () => {
+  it('skips and counts an overlong line in the middle, neighbours intact', () => {
+    const input = Buffer.from(`short\n${'x'.repeat(50)}\nafter\r\n`);
+    sameForEveryChunking(input, [
+      [1, 'short'],
+      [3, 'after'],
+    ], 10);
+    assert.deepEqual(split([input], 10), { lines: [[1, 'short'], [3, 'after']], total: 3, overlong: 1 });
+  });
+
+  it('counts an overlong final line without newline', () => {
+    for (const chunks of chunkings(Buffer.from(`ok\n${'z'.repeat(30)}`))) {
+      assert.deepEqual(split(chunks, 10), { lines: [[1, 'ok']], total: 2, overlong: 1 });
+    }
+  });
+
+  it('measures the limit in characters after CRLF stripping', () => {
+    const input = Buffer.from(`${'é'.repeat(10)}\r\n${'é'.repeat(11)}\n${'x'.repeat(10)}\r\n`);
+    sameForEveryChunking(input, [
+      [1, 'é'.repeat(10)],
+      [3, 'x'.repeat(10)],
+    ], 10);
+  });
+
+  it('never holds more than 3 × the limit in bytes while skipping a huge line', () => {
+    const max = 1024;
+    const lines: Line[] = [];
+    const s = new LineSplitter((line, n) => lines.push([n, line]), max);
+    const peek = () => (s as unknown as { carryLength: number }).carryLength;
+    s.write(Buffer.from('head\n'));
+    const chunk = Buffer.alloc(64 * 1024, 0x41);
+    let largest = 0;
+    for (let i = 0; i < 320; i++) {
+      // 20 MiB without a newline
+      s.write(chunk);
+      largest = Math.max(largest, peek());
+    }
+    s.write(Buffer.from('AAA\ntail\n'));
+    s.end();
+    assert.ok(largest <= 3 * max + 1, `carry grew to ${largest}`);
+    assert.deepEqual(lines, [
+      [1, 'head'],
+      [3, 'tail'],
+    ]);
+    assert.equal(s.overlong, 1);
+  });
+});

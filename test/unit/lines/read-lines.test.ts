@@ -1,0 +1,187 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { after, before, describe, it } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { DEFAULT_MAX_LINE_LENGTH, readLines, type ReadLinesOptions } from '../../../src/lines/read-lines.js';
+
+let root = '';
+const file = (path: string) => ({ path, mtimeMs: undefined, size: undefined });
+
+function write(name: string, data: Buffer | string): string {
+  const path = join(root, name);
+  writeFileSync(path, data);
+  return path;
+}
+
+async function collect(path: string, opts: ReadLinesOptions = {}) {
+  const lines: [number, string][] = [];
+  const result = await readLines(file(path), (line, n) => lines.push([n, line]), opts);
+  return { lines, result };
+}
+
+function numbered(n: number): string[] {
+  const out: string[] = [];
+  for (let i = 1; i <= n; i++) out.push(`Nov  1 00:00:${String(i % 60).padStart(2, '0')} mx dovecot: line ${i} ${'k'.repeat(i % 41)}`);
+  return out;
+}
+
+before(() => {
+  root = mkdtempSync(join(tmpdir(), 'banreplay-lines-'));
+  mkdirSync(join(root, 'dir'));
+});
+after(() => rmSync(root, { recursive: true, force: true }));
+
+describe('readLines on good input', () => {
+  it('reads a plain CRLF file with a final unterminated line', async () => {
+    const { lines, result } = await collect(write('crlf.log', 'one\r\ntwo\r\nthree'));
+    assert.deepEqual(lines, [
+      [1, 'one'],
+      [2, 'two'],
+      [3, 'three'],
+    ]);
+    assert.deepEqual(result, { lines: 3, overlong: 0, gzip: false, error: undefined });
+  });
+
+  it('reads an empty file as zero lines', async () => {
+    const { lines, result } = await collect(write('empty.log', ''));
+    assert.deepEqual(lines, []);
+    assert.deepEqual(result, { lines: 0, overlong: 0, gzip: false, error: undefined });
+  });
+
+  it('gunzips by content, multi-member, whatever the name', async () => {
+    const all = numbered(2000);
+    const data = Buffer.concat([gzipSync(all.slice(0, 1500).join('\n') + '\n'), gzipSync(all.slice(1500).join('\n'))]);
+    const { lines, result } = await collect(write('maillog.1', data));
+    assert.equal(result.gzip, true);
+    assert.equal(result.error, undefined);
+    assert.deepEqual(lines, all.map((l, i) => [i + 1, l]));
+  });
+
+  it('reads a .gz-named plain file', async () => {
+    const { lines, result } = await collect(write('fake.gz', 'x\n'));
+    assert.deepEqual(lines, [[1, 'x']]);
+    assert.equal(result.gzip, false);
+  });
+
+  it('skips and counts an overlong line, numbering every physical line', async () => {
+    const big = 'b'.repeat(DEFAULT_MAX_LINE_LENGTH + 1);
+    const { lines, result } = await collect(write('long.log', `a\n${big}\nc\n${'d'.repeat(DEFAULT_MAX_LINE_LENGTH)}\n`));
+    assert.deepEqual(lines.map(([n, l]) => [n, l.length]), [
+      [1, 1],
+      [3, 1],
+      [4, DEFAULT_MAX_LINE_LENGTH],
+    ]);
+    assert.deepEqual(result, { lines: 4, overlong: 1, gzip: false, error: undefined });
+    const small = await collect(write('long2.log', 'a\nbbbbbb\nc\n'), { maxLineLength: 5 });
+    assert.deepEqual(small.lines, [
+      [1, 'a'],
+      [3, 'c'],
+    ]);
+  });
+
+  it('reads stdin from a PassThrough, gzip sniffed across tiny chunks', async () => {
+    const stdin = new PassThrough();
+    const gz = gzipSync('s1\r\ns2\nü\n');
+    const pending = collect('-', { stdin });
+    for (const b of gz) {
+      stdin.write(Buffer.from([b]));
+      await new Promise((r) => setImmediate(r));
+    }
+    stdin.end();
+    const { lines, result } = await pending;
+    assert.deepEqual(lines, [
+      [1, 's1'],
+      [2, 's2'],
+      [3, 'ü'],
+    ]);
+    assert.equal(result.gzip, true);
+    assert.equal(result.error, undefined);
+  });
+
+  it('reads a FIFO', async () => {
+    const fifo = join(root, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    createWriteStream(fifo).end('f1\nf2\n');
+    const { lines, result } = await collect(fifo);
+    assert.deepEqual(lines, [
+      [1, 'f1'],
+      [2, 'f2'],
+    ]);
+    assert.equal(result.error, undefined);
+  });
+});
+
+describe('readLines on damaged input: never rejects, keeps earlier lines', () => {
+  it('keeps every complete line before a gzip truncation and reports it', async () => {
+    const all = numbered(6000);
+    const gz = gzipSync(all.join('\n') + '\n');
+    const path = write('trunc.gz', gz.subarray(0, Math.floor(gz.length * 0.8)));
+    const { lines, result } = await collect(path);
+    assert.equal(result.gzip, true);
+    assert.equal(result.error?.message, `${path}: truncated gzip (unexpected end of file)`);
+    assert.equal(result.error?.path, path);
+    assert.ok(lines.length > 4000, `only ${lines.length} lines`);
+    // Exactly the originals, in order; the partial line cut by the damage is dropped.
+    assert.deepEqual(lines, all.slice(0, lines.length).map((l, i) => [i + 1, l]));
+    assert.equal(result.lines, lines.length);
+    assert.ok(lines.length < all.length);
+  });
+
+  it('reports corrupt gzip with the zlib message', async () => {
+    const gz = Buffer.from(gzipSync(numbered(50).join('\n')));
+    gz[gz.length - 5] = (gz[gz.length - 5] as number) ^ 0x55;
+    const path = write('corrupt.gz', gz);
+    const { result } = await collect(path);
+    assert.equal(result.error?.message, `${path}: corrupt gzip: incorrect data check`);
+  });
+
+  it('reports a missing file and a directory without throwing', async () => {
+    const missing = join(root, 'nope.log');
+    const a = await collect(missing);
+    assert.deepEqual(a.lines, []);
+    assert.equal(a.result.error?.message, `${missing}: No such file or directory`);
+    const b = await collect(join(root, 'dir'));
+    assert.equal(b.result.error?.message, `${join(root, 'dir')}: Is a directory`);
+    assert.equal(b.result.lines, 0);
+  });
+
+  it('reports stdin that is not available', async () => {
+    const { result } = await collect('-');
+    assert.equal(result.error?.message, '-: standard input is not available');
+  });
+
+  it('stops on abort with an error, keeping the lines read so far', async () => {
+    const pre = new AbortController();
+    pre.abort();
+    const early = await collect(write('abort.log', 'a\nb\n'), { signal: pre.signal });
+    assert.deepEqual(early.lines, []);
+    assert.equal(early.result.error?.message, `${join(root, 'abort.log')}: aborted`);
+
+    const stdin = new PassThrough();
+    const ac = new AbortController();
+    const seen: string[] = [];
+    const pending = readLines(file('-'), (line) => {
+      seen.push(line);
+      ac.abort();
+    }, { stdin, signal: ac.signal });
+    stdin.write('first\nsecond\n');
+    const result = await pending;
+    assert.deepEqual(seen, ['first', 'second']);
+    assert.equal(result.error?.message, '-: aborted');
+    assert.equal(stdin.destroyed, true);
+  });
+
+  it('propagates an exception thrown by the line handler', async () => {
+    const boom = new Error('consumer bug');
+    await assert.rejects(
+      readLines(file(write('h.log', 'x\ny\n')), () => {
+        throw boom;
+      }),
+      (err) => err === boom,
+    );
+  });
+});
