@@ -31,6 +31,8 @@ export interface RawArgs {
   debug: boolean;
 }
 
+const STDIN_PLACEHOLDER = '\u0000stdin';
+
 function commonOptions<T>(y: Argv<T>) {
   return y
     .option('config', {
@@ -60,7 +62,8 @@ function commonOptions<T>(y: Argv<T>) {
 /** Parses argv (without node and script) into RawArgs; throws a usage error string on failure. */
 export async function parseArgs(argv: string[], version: string): Promise<RawArgs | { help: string } | { version: string }> {
   let out: RawArgs | { help: string } | { version: string } | undefined;
-  const parser = yargs(argv)
+  // yargs drops a bare `-`; carry it through as a placeholder and restore it below.
+  const parser = yargs(argv.map((a) => (a === '-' ? STDIN_PLACEHOLDER : a)))
     .scriptName('banreplay')
     .usage('$0 <command> [options]\n\nReplay mail logs through fail2ban filters and jails, offline.')
     .command(
@@ -75,7 +78,7 @@ export async function parseArgs(argv: string[], version: string): Promise<RawArg
       (a) => {
         out = {
           command: 'audit',
-          paths: (a.paths ?? []).map(String),
+          paths: (a.paths ?? []).map((p) => (String(p) === STDIN_PLACEHOLDER ? '-' : String(p))),
           config: a.config,
           jail: a.jail ?? [],
           jails: a.jails ?? [],

@@ -66,8 +66,9 @@ export function resolveAuditConfig(args: RawArgs, filtersDir: string): AuditConf
       ignoreip: [...raw.ignoreip, ...args.ignoreip.flatMap((s) => s.split(/[\s,]+/)).filter((s) => s !== '')],
     };
     const def = loadFilter(spec.filter, { filterDirs, jailOptions: spec.filterOverrides, jailName: spec.name });
-    const filter = compileFilter(def);
     const datepattern = spec.datepattern ?? def.datepattern;
+    // The pre-check must know where a date can be cut out of the line.
+    const filter = compileFilter(def, { datepattern });
     // --timezone beats the jail's logtimezone: the command line is the more explicit choice.
     const jailZone = args.timezone === undefined && spec.logtimezone !== undefined ? parseZone(spec.logtimezone) : zone;
     const key = `${datepattern ?? ''}\u0000${jailZone.name}`;

@@ -1,8 +1,7 @@
-// Required-literal extraction from a translated pattern tree, in the spirit of
-// ripgrep's literal.rs: the result is a conjunction of clauses, each clause a set of
-// literals of which at least one occurs in every text the pattern matches. It must
-// stay sound (never claim a literal the JS regex could do without); precision is
-// a bonus. Case-insensitive parts yield literals flagged `ci`.
+// Required-literal extraction from a translated pattern tree, after ripgrep's
+// literal.rs: a conjunction of clauses, each a set of literals one of which occurs in
+// every text the pattern matches. Soundness first (never claim a literal the JS regex
+// can do without), precision second. Case-insensitive parts yield `ci` literals.
 
 import type { RegexNode } from './parse-python-regex.js';
 import { isCased } from './case-fold.js';

@@ -1,8 +1,7 @@
-// One line through a compiled filter, as fail2ban's Filter.findFailure does it
-// (server/filter.py:839-976; semantics doc §4.1-4.3): early ignoreregex, prefregex and
-// its content, failregexes in order, ignoreregex after a match, group merge, failure
-// id. Single-line only: F-MLFID merging and maxlines buffering belong to a later layer,
-// which gets the merged groups (mlfid, nofail, ...) from the result. Never throws.
+// One line through a compiled filter as Filter.findFailure does it (filter.py:839-976,
+// semantics doc §4.1-4.3): early ignoreregex, prefregex content, failregexes, late
+// ignoreregex, group merge, failure id. Single-line only and never throws: F-MLFID
+// merging and maxlines buffering are a later layer fed by the merged groups.
 
 import type { CompiledFilter, CompiledPattern } from './compile-filter.js';
 import { numericHost, parseAddr, parseId } from './normalize-id.js';
@@ -99,8 +98,9 @@ export function matchLine(cf: CompiledFilter, text: string, mode: 'first' | 'all
       // The failregex wins over the prefregex, even with a group that did not take part.
       const groups = pre === undefined ? own : { ...pre, ...own };
       const hit = buildHit(cf, i, groups);
-      if (hit === 'none') continue; // fail2ban logs "No group found" and tries the next regex
-      if (hit === 'unresolved') {
+      if (hit === 'none' || hit === 'unresolved') {
+        // Server mode has already consumed the buffer for this match (filter.py:905-906),
+        // so later failregexes see nothing; check-all mode goes on.
         if (mode === 'first') return MISS;
         continue;
       }
@@ -177,45 +177,56 @@ function truthy(v: PyValue): boolean {
 function buildHit(cf: CompiledFilter, regex: number, d: GroupDict): RegexHit | 'none' | 'unresolved' {
   const fid = d['fid'];
   const mlfid = d['mlfid'];
-  const raw = cf.usedns === 'raw';
-  let id: ParsedAddr | undefined;
-  let ip: ParsedAddr | undefined;
-  const ip4 = d['ip4'];
-  const ip6 = d['ip6'];
-  const cidr = d['cidr'];
-  if (ip4 !== undefined || ip6 !== undefined) {
-    const addr = pyStr(ip4 ?? ip6);
-    const c = truthy(cidr) ? Number(pyStr(cidr)) : undefined;
-    const parsed = parseAddr(addr, c === undefined ? (ip4 !== undefined ? 4 : 6) : undefined, c);
-    if (fid === undefined || pyEq(fid, ip4 ?? ip6)) {
-      id = parsed;
-    } else {
-      ip = parsed;
-      id = raw ? rawAddr(pyStr(fid)) : parseIdValue(fid);
-    }
+  const rawDns = cf.usedns === 'raw';
+  // IPAddr(text, cidr): a family code for ip4/ip6 groups, a number from <CIDR>, or
+  // the default (CIDR_RAW with usedns=raw, else CIDR_UNSPEC).
+  type Cidr = 4 | 6 | number | 'default';
+  const addrOf = (v: PyValue, c: Cidr): ParsedAddr => {
+    if (c === 'default') return rawDns ? rawAddr(pyStr(v)) : parseIdValue(v);
+    if (c === 4 || c === 6) return parseAddr(pyStr(v), c, undefined);
+    return parseAddr(pyStr(v), undefined, c);
+  };
+  const cidrGroup = d['cidr'];
+  const explicit = truthy(cidrGroup) ? Number(pyStr(cidrGroup)) : undefined;
+  let host: PyValue;
+  let cidr: Cidr = 'default';
+  let raw = rawDns;
+  if (d['ip4'] !== undefined) {
+    [host, cidr, raw] = [d['ip4'], explicit ?? 4, true];
+  } else if (d['ip6'] !== undefined) {
+    [host, cidr, raw] = [d['ip6'], explicit ?? 6, true];
   } else if (d['dns'] !== undefined) {
-    const dns = pyStr(d['dns']);
-    if (raw) {
-      id = rawAddr(dns);
-    } else {
-      // DNSUtils.textToIp: only a plain IPv4 text is taken as is (searchIP returns
-      // None for IPv6 there); banreplay never resolves names, so usedns=yes/warn
-      // counts the name itself (semantics doc §10.6).
-      const plain = /^(?:\d{1,3}\.){3}\d{1,3}$/.test(dns) ? parseId(dns) : undefined;
-      if (plain !== undefined && plain.family !== undefined) {
-        id = plain;
-      } else if (cf.usedns === 'no') {
-        return 'unresolved';
-      } else {
-        // getaddrinfo parses numeric names itself; real names stay names (no DNS).
-        const numeric = numericHost(dns);
-        id = numeric !== undefined ? parseAddr(numeric, 4, undefined) : rawAddr(dns);
-      }
-    }
+    host = d['dns'];
   } else if (fid !== undefined) {
-    id = raw ? rawAddr(pyStr(fid)) : parseIdValue(fid);
+    [host, raw] = [fid, true];
   } else if (mlfid === undefined) {
     return 'none';
+  }
+  let id: ParsedAddr | undefined;
+  let ip: ParsedAddr | undefined;
+  if (host === undefined) {
+    // F-MLFID line without address or id yet: pending.
+  } else if (raw) {
+    if (fid === undefined || pyEq(fid, host)) {
+      id = addrOf(host, cidr);
+    } else {
+      ip = addrOf(host, cidr);
+      id = addrOf(fid, 'default');
+    }
+  } else {
+    // DNSUtils.textToIp: only a plain IPv4 text is taken as is (searchIP returns
+    // None for IPv6 there); banreplay never resolves names (semantics doc §10.6).
+    const dns = pyStr(host);
+    const plain = /^(?:\d{1,3}\.){3}\d{1,3}$/.test(dns) ? parseId(dns) : undefined;
+    if (plain !== undefined && plain.family !== undefined) {
+      id = plain;
+    } else if (cf.usedns === 'no') {
+      return 'unresolved';
+    } else {
+      // getaddrinfo parses numeric names itself; real names are counted as names.
+      const numeric = numericHost(dns);
+      id = numeric !== undefined ? parseAddr(numeric, 4, undefined) : rawAddr(dns);
+    }
   }
   const groups: Record<string, string> = {};
   for (const k in d) {

@@ -1,15 +1,17 @@
-// Python `re` → JavaScript RegExp source, done once at load time. The output must be
-// compiled with NO flags (`new RegExp(source)`): every Python flag is expressed in the
-// source itself (IGNORECASE as case-expanded classes, DOTALL/MULTILINE as explicit
-// classes and lookarounds), so one string carries the whole meaning.
-//
-// Semantics decided here (§6): `$` keeps Python's "end or before a final \n" meaning,
-// so callers match the buffer WITH fail2ban's trailing "\n"; `.` is `[^\n]` (Python,
-// not JS, line terminators); `\s`/`\S` are spelled out as Python's whitespace set.
-// Deliberate differences: `\d`, `\w`, `\b` are ASCII (JS without the u flag), not
-// Python 3's Unicode classes (addresses and ids are ASCII; Unicode classes would cost
-// speed); a backreference to a group that did not take part matches empty in JS but
-// fails in Python; captures inside a repeated group are reset on each iteration in JS.
+// Python `re` → JavaScript RegExp source, done once at load time. Invariant: the
+// output is compiled with NO flags (`new RegExp(source)`); every Python flag is
+// spelled out in the source (IGNORECASE as case-expanded classes, DOTALL/MULTILINE as
+// explicit classes and lookarounds). Impossible constructs are ConfigErrors.
+
+/*
+ * Semantics decided here (§6): `$` keeps Python's "end or before a final \n" meaning,
+ * so callers match the buffer WITH fail2ban's trailing "\n"; `.` is `[^\n]` (Python,
+ * not JS, line terminators); `\s`/`\S` are spelled out as Python's whitespace set.
+ * Deliberate differences: `\d`, `\w`, `\b` are ASCII (JS without the u flag), not
+ * Python 3's Unicode classes (addresses and ids are ASCII; Unicode classes would cost
+ * speed); a backreference to a group that did not take part matches empty in JS but
+ * fails in Python; captures inside a repeated group are reset on each iteration in JS.
+ */
 
 import { ConfigError } from '../errors.js';
 import { caseVariants, isCased } from './case-fold.js';

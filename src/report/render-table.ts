@@ -96,7 +96,7 @@ function renderSummary(report: Report, ctx: Ctx): string {
   );
   const perJail = report.jails.map((j) => `${clean(j.name, MAX_NAME)} ${count(j.failures)}`).join(', ');
   row('Failures', `${count(s.failures)}${perJail === '' ? '' : ` (${perJail})`}; ${plural(s.successes, 'successful login')}`);
-  row('Bans', `${plural(s.banEvents, 'ban')} of ${plural(s.bannedIps, 'address', 'addresses')}; ${count(s.blocked)} attempts blocked while banned`);
+  row('Bans', `${plural(s.banEvents, 'ban')} of ${plural(s.bannedIps, 'address', 'addresses')}; ${plural(s.blocked, 'attempt')} blocked while banned`);
   const geo = report.geoip;
   row('GeoIP', geo === undefined ? 'none' : `${clean(geo.database, MAX_PATH)}${geo.buildDate === undefined ? '' : `, built ${clean(geo.buildDate, 32)}`}`);
 
@@ -176,7 +176,7 @@ function renderBans(report: Report, ctx: Ctx): string {
   const blocked = banned.reduce((n, ip) => n + ip.blocked, 0);
   const intro =
     `${INDENT}${plural(banned.length, 'address', 'addresses')}, ${plural(bans, 'ban')}, ` +
-    `${count(blocked)} attempts blocked${onlyJails}; most attempts first`;
+    `${plural(blocked, 'attempt')} blocked${onlyJails}; busiest first`;
   const columns: Column[] = [{ header: 'IP', align: 'left' }];
   if (showCountry) columns.push({ header: 'Country', short: 'CC', align: 'left' });
   if (showJails) columns.push({ header: 'Jails', align: 'left', min: 6 });
@@ -357,8 +357,8 @@ function commonDirectory(paths: readonly string[]): string | undefined {
 
 function compareBanned(a: ReportIp, b: ReportIp): number {
   return (
+    b.failures + b.blocked - (a.failures + a.blocked) ||
     b.bans - a.bans ||
-    b.failures - a.failures ||
     (a.firstBan ?? 0) - (b.firstBan ?? 0) ||
     compareText(a.ip, b.ip)
   );

@@ -33,9 +33,9 @@ export interface DateMatch {
 /** A compiled datepattern. */
 export interface DateDetector {
   /** Template names as fail2ban-regex prints them under "Date template hits". */
-  readonly templates: readonly string[];
+  readonly templates: string[];
   /** The compiled JS regex of each template (for verbose output). */
-  readonly regexes: readonly string[];
+  readonly regexes: string[];
   /** `{NONE}`: no line has a date; every line takes the previous line's time. */
   readonly none: boolean;
   /**
@@ -112,8 +112,8 @@ export function createDateDetector(
 }
 
 class Detector implements DateDetector {
-  readonly templates: readonly string[];
-  readonly regexes: readonly string[];
+  readonly templates: string[];
+  readonly regexes: string[];
   readonly none: boolean;
   readonly #compiled: readonly Compiled[];
   readonly #fast: boolean;
@@ -190,7 +190,7 @@ class Detector implements DateDetector {
       }
       case 'tai64n': {
         const v = m[1];
-        return v === undefined ? undefined : Number.parseInt(v.slice(2, 17), 16) * 1000;
+        return v === undefined ? undefined : tai64nSeconds(v, 0) * 1000;
       }
       default:
         return undefined;
@@ -337,18 +337,23 @@ class Detector implements DateDetector {
   #tai64n(line: string): DateMatch | null {
     const len = line.length;
     if (len < 25 || (len > 25 && isWord(line.charCodeAt(25)))) return NO_FAST;
-    let secs = 0;
     for (let i = 1; i < 25; i++) {
       const c = line.charCodeAt(i);
-      let v: number;
-      if (c >= 48 && c <= 57) v = c - 48;
-      else if (c >= 97 && c <= 102) v = c - 87;
-      else return NO_FAST;
-      // fail2ban reads label characters 2..16 (drops "@" and the leading 4): label - 2^62
-      if (i >= 2 && i <= 16) secs = secs * 16 + v;
+      if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return NO_FAST;
     }
-    return { time: secs * 1000, start: 0, end: 25, template: TAI64N_TEMPLATE_INDEX };
+    return { time: tai64nSeconds(line, 0) * 1000, start: 0, end: 25, template: TAI64N_TEMPLATE_INDEX };
   }
+}
+
+// fail2ban reads characters 2..16 of `@` + label (it drops "@" and the leading 4 of the
+// 16-digit label) as hex seconds: label - 2^62, no TAI-UTC correction (§5.6).
+function tai64nSeconds(text: string, at: number): number {
+  let secs = 0;
+  for (let i = at + 2; i < at + 17; i++) {
+    const c = text.charCodeAt(i);
+    secs = secs * 16 + (c <= 57 ? c - 48 : (c | 32) - 87);
+  }
+  return secs;
 }
 
 function countDigits(line: string, from: number, max: number): number {

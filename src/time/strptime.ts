@@ -12,8 +12,8 @@ const DAY_ABBR = 'mon|tue|wed|thu|fri|sat|sun';
 const MONTH_ABBR = 'jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec';
 const TZ_ABBR = '[A-Z](?:[A-Z]{2,4})?';
 
-/** Lowercase month abbreviations, index 0 = January. */
-export const MONTHS = MONTH_ABBR.split('|');
+// Lowercase month abbreviations, index 0 = January.
+const MONTHS = MONTH_ABBR.split('|');
 const MONTHS_FULL = [
   'january', 'february', 'march', 'april', 'may', 'june',
   'july', 'august', 'september', 'october', 'november', 'december',

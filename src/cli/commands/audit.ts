@@ -65,7 +65,8 @@ export async function runAudit(args: RawArgs, io: CommandIo): Promise<CommandRes
       chalk: new Chalk({ level: io.colorLevel }),
       formatTime: fmt,
       top: args.top,
-      ...(io.columns !== undefined ? { width: io.columns } : {}),
+      // Not a terminal (a pipe, cron mail): 120 columns keep every column readable.
+      width: io.columns ?? 120,
     });
   }
   return { output, warnings, problems };

@@ -116,12 +116,12 @@ describe('renderTable', () => {
     assert.ok(lines.some((l) => /^ {2}dovecot +dovecot +3 +1d +permanent +56 +4 +1$/.test(l)), out);
   });
 
-  it('lists would-be bans, most bans first, with IPv6 and country', () => {
+  it('lists would-be bans, busiest first, with IPv6 and country', () => {
     // At 100 columns the long IPv6 address forces short headers and a shortened jails column.
     assert.ok(lines.some((l) => /^ {2}IP +CC +Jails +Bans +First ban +Last ban +Fails +Blocked$/.test(l)), out);
     const v4 = lines.findIndex((l) => /^ {2}203\.0\.113\.9 +AU +postfix… +2 +Jan 02 04:04:05 +Jan 02 07:00:00 +10 +12$/.test(l));
     const v6 = lines.findIndex((l) => /^ {2}2001:db8:85a3::8a2e:370:7334 +- +dovecot +1 +Jan 03 11:00:00 +Jan 03 11:00:00 +3 +40$/.test(l));
-    assert.ok(v4 > 0 && v6 > v4, out);
+    assert.ok(v6 > 0 && v4 > v6, out);
     assert.ok(!out.includes('198.51.100.7'), 'an address never banned is not in the bans table');
     assert.match(out, /2 addresses, 3 bans, 52 attempts blocked/);
   });
@@ -197,7 +197,7 @@ describe('renderTable', () => {
     const text = renderTable(r, { chalk: plain, formatTime: plusOne });
     const header = text.split('\n').find((l) => l.trimStart().startsWith('IP ')) ?? '';
     assert.match(header, /^ {2}IP +Bans +First ban +Last ban +Failures +Blocked$/);
-    assert.match(text, /1 address, 2 bans, 12 attempts blocked; all in postfix-sasl; most bans first/);
+    assert.match(text, /1 address, 2 bans, 12 attempts blocked; all in postfix-sasl; busiest first/);
     // Several jails configured, but every banned address in the same one: still no column.
     const multi = sampleReport();
     multi.ips = multi.ips.slice(0, 1);
