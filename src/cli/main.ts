@@ -47,7 +47,8 @@ async function main(): Promise<number> {
   });
   process.stdout.on('error', () => undefined);
   try {
-    const parsed = await parseArgs(argv, version);
+    const { COMMANDS } = await import('./commands/registry.js');
+    const parsed = await parseArgs(argv, COMMANDS, version);
     if ('help' in parsed) {
       await writeOutput(process.stdout, parsed.help + '\n');
       return 0;
@@ -56,14 +57,14 @@ async function main(): Promise<number> {
       await writeOutput(process.stdout, `${parsed.version}\n`);
       return 0;
     }
-    const { runAudit } = await import('./commands/audit.js');
-    const readsStdin = parsed.paths.includes('-');
-    const result = await runAudit(parsed, {
+    const { command, args } = parsed;
+    const readsStdin = command.readsStdin(args);
+    const result = await command.run(args, {
       stdin: readsStdin ? process.stdin : undefined,
       stdinMtimeMs: readsStdin ? stdinCollectionTime() : undefined,
       signal: abort.signal,
       filtersDir: FILTERS_DIR,
-      colorLevel: colorLevel(parsed.color),
+      colorLevel: colorLevel(command.color(args)),
       columns: process.stdout.isTTY === true ? process.stdout.columns : undefined,
     });
     for (const w of result.warnings) process.stderr.write(formatWarning(w));

@@ -1,15 +1,11 @@
-// The command line: one yargs table of options shared by every subcommand, and the
-// typed RawArgs it produces. No validation beyond types here; resolve-config.ts
-// turns RawArgs into a RunConfig and owns every semantic check.
+// The command line: the options every replaying command shares (one table, defined
+// once), the typed ReplayArgs they produce, and the parser that dispatches to the
+// registered commands. No semantic checks here: resolve-config.ts owns those.
 import yargs, { type Argv } from 'yargs';
+import type { CommandSpec } from './commands/command-io.js';
 
-/** Output formats of `audit`. */
-export const FORMATS = ['table', 'json'] as const;
-export type Format = (typeof FORMATS)[number];
-
-/** Parsed argv, before any file is touched. */
-export interface RawArgs {
-  command: 'audit';
+/** Options shared by every command that replays logs. */
+export interface ReplayArgs {
   paths: string[];
   config: string | undefined;
   jail: string[];
@@ -21,19 +17,19 @@ export interface RawArgs {
   now: string | undefined;
   timezone: string | undefined;
   rotated: boolean;
-  format: Format;
   geoipDb: string | undefined;
   geoip: boolean;
   color: boolean | undefined;
-  top: number;
   counting: 'fail2ban' | 'window';
   whileBanned: 'block' | 'count';
   debug: boolean;
 }
 
+/** yargs drops a bare `-`; it travels through the parser as this placeholder. */
 const STDIN_PLACEHOLDER = '\u0000stdin';
 
-function commonOptions<T>(y: Argv<T>) {
+/** Adds the shared replay options to a command's yargs builder. */
+export function replayOptions<T>(y: Argv<T>) {
   return y
     .option('config', {
       alias: 'c',
@@ -49,64 +45,74 @@ function commonOptions<T>(y: Argv<T>) {
     .option('now', { type: 'string', describe: 'reference time for year-less stamps (default: each file\'s mtime)' })
     .option('timezone', { alias: 'tz', type: 'string', describe: 'zone of stamps without one: IANA name or offset (default: local zone)' })
     .option('rotated', { type: 'boolean', default: true, describe: 'bring in rotated siblings of named files (--no-rotated to disable)' })
-    .option('format', { alias: 'f', choices: FORMATS, default: 'table' as Format, describe: 'output format' })
     .option('geoip-db', { type: 'string', describe: 'GeoLite2 Country/City or ASN mmdb instead of the bundled database' })
     .option('geoip', { type: 'boolean', default: true, describe: 'look up countries (--no-geoip to disable)' })
     .option('color', { type: 'boolean', describe: 'force colour on or off (default: on for a terminal, off with NO_COLOR)' })
-    .option('top', { type: 'number', default: 15, describe: 'rows in the top-username list' })
     .option('counting', { choices: ['fail2ban', 'window'] as const, default: 'fail2ban' as const, describe: 'fail2ban\'s rescaled count, or an exact sliding window' })
     .option('while-banned', { choices: ['block', 'count'] as const, default: 'block' as const, describe: 'failures during a ban: blocked (default) or counted as fail2ban does' })
     .option('debug', { type: 'boolean', default: false, describe: 'print stack traces' });
 }
 
-/** Parses argv (without node and script) into RawArgs; throws a usage error string on failure. */
-export async function parseArgs(argv: string[], version: string): Promise<RawArgs | { help: string } | { version: string }> {
-  let out: RawArgs | { help: string } | { version: string } | undefined;
-  // yargs drops a bare `-`; carry it through as a placeholder and restore it below.
-  const parser = yargs(argv.map((a) => (a === '-' ? STDIN_PLACEHOLDER : a)))
+/** Adds the `[paths..]` positional (files, directories, globs, `-`). */
+export function pathsPositional<T>(y: Argv<T>) {
+  return y.positional('paths', {
+    type: 'string',
+    array: true,
+    describe: 'log files, directories, globs, or - for stdin (default: the jails\' logpath)',
+  });
+}
+
+/** Reads the shared replay options out of a yargs result. */
+export function readReplayArgs(a: Record<string, unknown>): ReplayArgs {
+  const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)]);
+  const opt = (v: unknown): string | undefined => (v === undefined ? undefined : String(v));
+  return {
+    paths: strings(a['paths']).map((p) => (p === STDIN_PLACEHOLDER ? '-' : p)),
+    config: opt(a['config']),
+    jail: strings(a['jail']),
+    jails: strings(a['jails']),
+    maxretry: a['maxretry'] as number | undefined,
+    findtime: opt(a['findtime']),
+    bantime: opt(a['bantime']),
+    ignoreip: strings(a['ignoreip']),
+    now: opt(a['now']),
+    timezone: opt(a['timezone']),
+    rotated: a['rotated'] !== false,
+    geoipDb: opt(a['geoip-db']),
+    geoip: a['geoip'] !== false,
+    color: a['color'] as boolean | undefined,
+    counting: a['counting'] === 'window' ? 'window' : 'fail2ban',
+    whileBanned: a['while-banned'] === 'count' ? 'count' : 'block',
+    debug: a['debug'] === true,
+  };
+}
+
+/** The parsed command line: a command and its arguments, or a request for help/version. */
+export type Parsed =
+  | { command: CommandSpec<unknown>; args: unknown }
+  | { help: string }
+  | { version: string };
+
+/** Parses argv (without node and script) against the registered commands. */
+export async function parseArgs(argv: string[], commands: readonly CommandSpec<unknown>[], version: string): Promise<Parsed> {
+  let out: Parsed | undefined;
+  const width = Math.min(100, yargs().terminalWidth());
+  let parser = yargs(argv.map((a) => (a === '-' ? STDIN_PLACEHOLDER : a)))
     .scriptName('banreplay')
-    .usage('$0 <command> [options]\n\nReplay mail logs through fail2ban filters and jails, offline.')
-    .command(
-      ['audit [paths..]'],
-      'replay logs and report the bans fail2ban would have issued',
-      (y) =>
-        commonOptions(y).positional('paths', {
-          type: 'string',
-          array: true,
-          describe: 'log files, directories, globs, or - for stdin (default: the jails\' logpath)',
-        }),
-      (a) => {
-        out = {
-          command: 'audit',
-          paths: (a.paths ?? []).map((p) => (String(p) === STDIN_PLACEHOLDER ? '-' : String(p))),
-          config: a.config,
-          jail: a.jail ?? [],
-          jails: a.jails ?? [],
-          maxretry: a.maxretry,
-          findtime: a.findtime,
-          bantime: a.bantime,
-          ignoreip: a.ignoreip ?? [],
-          now: a.now,
-          timezone: a.timezone,
-          rotated: a.rotated,
-          format: a.format,
-          geoipDb: a['geoip-db'],
-          geoip: a.geoip,
-          color: a.color,
-          top: a.top,
-          counting: a.counting,
-          whileBanned: a['while-banned'],
-          debug: a.debug,
-        };
-      },
-    )
-    .demandCommand(1, 'banreplay: a command is required (try: banreplay audit /var/log/maillog)')
+    .usage('$0 <command> [options]\n\nReplay mail logs through fail2ban filters and jails, offline.');
+  for (const c of commands) {
+    parser = parser.command(c.usage, c.summary, (y) => c.builder(y), (a) => {
+      out = { command: c, args: c.toArgs(a as Record<string, unknown>) };
+    });
+  }
+  parser = parser
+    .demandCommand(1, 'a command is required (try: banreplay audit /var/log/maillog)')
     .strict()
     .version(false)
     .option('version', { alias: 'V', type: 'boolean', describe: 'show version' })
     .help(false)
     .option('help', { alias: 'h', type: 'boolean', describe: 'show help' })
-    .wrap(Math.min(100, yargs().terminalWidth()))
+    .wrap(width)
     .exitProcess(false)
     .fail((msg, err) => {
       throw err ?? new UsageError(msg);
@@ -114,23 +120,15 @@ export async function parseArgs(argv: string[], version: string): Promise<RawArg
   if (argv.includes('--version') || argv.includes('-V')) return { version };
   if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) {
     const sub = argv.find((a) => !a.startsWith('-'));
-    return { help: sub === undefined ? await parser.getHelp() : await subcommandHelp(sub) };
+    if (sub === undefined) return { help: await parser.getHelp() };
+    const c = commands.find((x) => x.name === sub);
+    if (c === undefined) throw new UsageError(`unknown command: ${sub}`);
+    const y = c.builder(yargs([]).scriptName('banreplay').usage(`banreplay ${c.synopsis}\n\n${c.summary}`));
+    return { help: await y.version(false).wrap(width).getHelp() };
   }
   await parser.parseAsync();
   if (out === undefined) throw new UsageError('unknown command');
   return out;
-}
-
-async function subcommandHelp(sub: string): Promise<string> {
-  if (sub !== 'audit') throw new UsageError(`unknown command: ${sub}`);
-  const y = commonOptions(
-    yargs([])
-      .scriptName('banreplay')
-      .usage('banreplay audit [PATH...] [options]\n\nReplay logs and report the bans fail2ban would have issued.'),
-  )
-    .version(false)
-    .wrap(Math.min(100, yargs().terminalWidth()));
-  return y.getHelp();
 }
 
 /** A command-line mistake: printed with a hint to --help, exit code 1. */

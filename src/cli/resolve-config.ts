@@ -14,7 +14,7 @@ import { createDateDetector, type DateDetector } from '../time/date-detector.js'
 import { parseTimeArg } from '../time/parse-time-arg.js';
 import { parseZone, type Zone } from '../time/zone.js';
 import type { EpochMs, JailSpec } from '../types.js';
-import { UsageError, type RawArgs } from './options.js';
+import { UsageError, type ReplayArgs } from './options.js';
 
 /** Lines longer than this are skipped and counted (bounded memory on hostile input). */
 export const MAX_LINE_LENGTH = 64 * 1024;
@@ -34,7 +34,7 @@ export interface AuditConfig {
 }
 
 /** Resolves the configuration for `audit`; `filtersDir` is banreplay's own `filters/`. */
-export function resolveAuditConfig(args: RawArgs, filtersDir: string): AuditConfig {
+export function resolveAuditConfig(args: ReplayArgs, filtersDir: string): AuditConfig {
   const configDir = args.config ?? filtersDir;
   const warnings: string[] = [];
   const all = loadJails({ configDir, extraFiles: args.jails });

@@ -6,12 +6,41 @@ import { buildReport } from '../../analysis/build-report.js';
 import { replay } from '../../pipeline/replay.js';
 import { discoverSources } from '../../source/discover.js';
 import { formatTime } from '../../time/format-time.js';
-import type { RawArgs } from '../options.js';
+import { pathsPositional, readReplayArgs, replayOptions, type ReplayArgs } from '../options.js';
 import { resolveAuditConfig } from '../resolve-config.js';
-import type { CommandIo, CommandResult } from './command-io.js';
+import type { CommandIo, CommandResult, CommandSpec } from './command-io.js';
+
+/** Output formats of `audit`. */
+export const AUDIT_FORMATS = ['table', 'json'] as const;
+
+/** Arguments of `audit`. */
+export interface AuditArgs extends ReplayArgs {
+  format: (typeof AUDIT_FORMATS)[number];
+  top: number;
+}
+
+/** `banreplay audit [PATH...]`. */
+export const auditCommand: CommandSpec<AuditArgs> = {
+  name: 'audit',
+  usage: 'audit [paths..]',
+  synopsis: 'audit [PATH...] [options]',
+  summary: 'replay logs and report the bans fail2ban would have issued',
+  builder: (y) =>
+    pathsPositional(replayOptions(y))
+      .option('format', { alias: 'f', choices: AUDIT_FORMATS, default: 'table', describe: 'output format' })
+      .option('top', { type: 'number', default: 15, describe: 'rows in the top-username list' }),
+  toArgs: (a) => ({
+    ...readReplayArgs(a),
+    format: a['format'] === 'json' ? 'json' : 'table',
+    top: typeof a['top'] === 'number' ? a['top'] : 15,
+  }),
+  readsStdin: (args) => args.paths.includes('-'),
+  color: (args) => args.color,
+  run: runAudit,
+};
 
 /** Runs `audit` with already-parsed arguments. */
-export async function runAudit(args: RawArgs, io: CommandIo): Promise<CommandResult> {
+export async function runAudit(args: AuditArgs, io: CommandIo): Promise<CommandResult> {
   const config = resolveAuditConfig(args, io.filtersDir);
   const warnings = [...config.warnings];
   const discovered = await discoverSources(config.paths, { rotated: args.rotated });

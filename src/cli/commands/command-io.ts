@@ -1,6 +1,7 @@
 // What a command receives from main.ts and hands back. Commands never touch
 // `process`: stdin, colour and terminal width arrive here already decided.
 import type { ColorSupportLevel } from 'chalk';
+import type { Argv } from 'yargs';
 
 /** Inputs a command may use besides its arguments. */
 export interface CommandIo {
@@ -23,4 +24,24 @@ export interface CommandResult {
   warnings: string[];
   /** Inputs that could not be read (exit code 2). */
   problems: Error[];
+}
+
+/** One subcommand: its yargs declaration, its typed arguments and its run function. */
+export interface CommandSpec<A> {
+  /** Name as typed, e.g. `audit`. */
+  name: string;
+  /** yargs command string, e.g. `audit [paths..]`. */
+  usage: string;
+  /** Human synopsis for `banreplay NAME --help`, e.g. `audit [PATH...] [options]`. */
+  synopsis: string;
+  summary: string;
+  // yargs' builder generics are not worth threading through a registry.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  builder: (y: Argv<any>) => Argv<any>;
+  toArgs: (a: Record<string, unknown>) => A;
+  /** True when the command will read standard input. */
+  readsStdin: (args: A) => boolean;
+  /** Whether `--color` was forced on or off. */
+  color: (args: A) => boolean | undefined;
+  run: (args: A, io: CommandIo) => Promise<CommandResult>;
 }
