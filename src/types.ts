@@ -13,6 +13,11 @@ export interface SourceFile {
   mtimeMs: number | undefined;
   /** Size in bytes when known (used for progress and worker decisions). */
   size: number | undefined;
+  /**
+   * Jails (indices into the run's jail list) that read this file; undefined = all.
+   * Set when inputs come from each jail's own `logpath`.
+   */
+  jails?: readonly number[];
 }
 
 /** How a filter match is classified. */

@@ -70,7 +70,9 @@ export async function scanFile(
     gzip: false,
     warnings: [],
   };
-  const { targets, detectors, probe } = ctx;
+  const { detectors, probe } = ctx;
+  const only = file.jails;
+  const targets = only === undefined ? ctx.targets : ctx.targets.filter((t) => only.includes(t.jail));
   const nDetectors = detectors.length;
   // Per-line caches, indexed by detector; `seen` holds the line number they belong to.
   const seen = new Int32Array(nDetectors).fill(-1);
