@@ -1,9 +1,12 @@
 // Generates samples/: a rotated Postfix + Dovecot log set (maillog, maillog.1,
-// maillog.2.gz, maillog.3.gz) from the seeded model in bench/corpus/.
+// maillog.2.gz, maillog.3.gz) from the seeded model in bench/corpus/. With
+// --history-weeks N it also writes N older weekly archives (maillog.4.gz, ...)
+// for the benchmark corpus (bench/make-corpus.ts); the four files stay the same.
 // Same --seed and --scale, same bytes; no Math.random, no wall clock. Sets each
 // file's mtime to its last line + 3 minutes, like a real rotated log.
 
 // Usage: npx tsc -p test/tsconfig.json && node build/bench/make-samples.js [--out samples] [--scale N] [--seed S]
+//        [--history-weeks N] [--gzip-level 1-9]
 //
 // Why the time stamps look the way they do. The set spans 2025-12-21 to
 // 2026-01-15, across New Year. Classic syslog stamps carry no year; banreplay
@@ -34,7 +37,7 @@ import { Prng } from './corpus/prng.js';
 import { formatStamp, type StampStyle } from './corpus/format-stamp.js';
 import {
   MIGRATION_MS, SERVER_HOST, STORY_END_MS, STORY_START_MS,
-  buildModel, describeStory, generateBackground, generateStory, type LogEvent,
+  buildModel, describeStory, generateBackground, generateHistoryAttacks, generateStory, type LogEvent,
 } from './corpus/mail-model.js';
 
 /** One file of the rotated set and the slice of time it holds. */
@@ -45,6 +48,8 @@ interface FileSpec {
   stamp: StampStyle;
   /** Number of gzip members (0 = plain text). */
   gzipMembers: number;
+  /** 0 for the story files; k for the k-th week before the story (background and attacks only). */
+  history?: number;
 }
 
 // Weekly rotation, Sundays at 06:25 UTC (Debian's cron.daily time).
@@ -66,15 +71,24 @@ const FILES: readonly FileSpec[] = [
 ];
 
 const MTIME_LAG_MS = 3 * 60_000;
+const WEEK_MS = 7 * 86_400_000;
+
+/** The k-th weekly archive before the story (k = 1 is the newest of them). */
+function historyFile(k: number): FileSpec {
+  const end = STORY_START_MS - (k - 1) * WEEK_MS;
+  return { name: `maillog.${3 + k}.gz`, start: end - WEEK_MS, end, stamp: 'rfc3339', gzipMembers: 1, history: k };
+}
 
 interface Args {
   out: string;
   scale: number;
   seed: string;
+  historyWeeks: number;
+  gzipLevel: number;
 }
 
 function parseArgs(argv: readonly string[]): Args | 'usage' {
-  const args: Args = { out: 'samples', scale: 1, seed: '2026' };
+  const args: Args = { out: 'samples', scale: 1, seed: '2026', historyWeeks: 0, gzipLevel: 9 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const [key, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -90,6 +104,14 @@ function parseArgs(argv: readonly string[]): Args | 'usage' {
       const n = Number(value());
       if (!Number.isFinite(n) || n <= 0) throw new Error('--scale must be a positive number');
       args.scale = n;
+    } else if (key === '--history-weeks') {
+      const n = Number(value());
+      if (!Number.isInteger(n) || n < 0) throw new Error('--history-weeks must be a non-negative integer');
+      args.historyWeeks = n;
+    } else if (key === '--gzip-level') {
+      const n = Number(value());
+      if (!Number.isInteger(n) || n < 1 || n > 9) throw new Error('--gzip-level must be 1..9');
+      args.gzipLevel = n;
     } else throw new Error(`unknown option ${a}`);
   }
   return args;
@@ -109,7 +131,7 @@ function* chunks(events: readonly LogEvent[], stamp: StampStyle, from: number, t
   }
 }
 
-async function writeFileSpec(path: string, events: readonly LogEvent[], spec: FileSpec): Promise<void> {
+async function writeFileSpec(path: string, events: readonly LogEvent[], spec: FileSpec, level: number): Promise<void> {
   if (spec.gzipMembers === 0) {
     await pipeline(Readable.from(chunks(events, spec.stamp, 0, events.length)), createWriteStream(path));
     return;
@@ -119,7 +141,7 @@ async function writeFileSpec(path: string, events: readonly LogEvent[], spec: Fi
     const to = Math.floor((events.length * (m + 1)) / spec.gzipMembers);
     await pipeline(
       Readable.from(chunks(events, spec.stamp, from, to)),
-      createGzip({ level: 9 }),
+      createGzip({ level }),
       createWriteStream(path, { flags: m === 0 ? 'w' : 'a' }),
     );
   }
@@ -134,7 +156,7 @@ async function main(): Promise<number> {
     return 1;
   }
   if (args === 'usage') {
-    process.stdout.write('usage: node build/bench/make-samples.js [--out DIR] [--scale N] [--seed S]\n');
+    process.stdout.write('usage: node build/bench/make-samples.js [--out DIR] [--scale N] [--seed S] [--history-weeks N] [--gzip-level L]\n');
     return 0;
   }
   const rng = new Prng(args.seed);
@@ -146,15 +168,25 @@ async function main(): Promise<number> {
   let total = 0;
   let collected = STORY_END_MS;
   const report: string[] = [];
-  for (let f = 0; f < FILES.length; f++) {
-    const spec = FILES[f]!;
-    const events: LogEvent[] = story.filter((e) => e.t >= spec.start && e.t < spec.end);
-    generateBackground(model, rng.fork(`background/${f}`), spec.start, spec.end, (t, src, msg) => {
+  // Oldest first, so `collected` ends as the live file's mtime.
+  const history = Array.from({ length: args.historyWeeks }, (_, i) => historyFile(args.historyWeeks - i));
+  for (const spec of [...history, ...FILES]) {
+    const f = FILES.indexOf(spec);
+    const events: LogEvent[] = [];
+    const push = (t: number, src: string, msg: string): void => {
       events.push({ t, src, msg });
-    });
+    };
+    if (spec.history === undefined) {
+      for (const e of story) if (e.t >= spec.start && e.t < spec.end) events.push(e);
+      generateBackground(model, rng.fork(`background/${f}`), spec.start, spec.end, push);
+    } else {
+      // Own streams per week: the story files come out the same whatever --history-weeks is.
+      generateBackground(model, rng.fork(`history/${spec.history}/background`), spec.start, spec.end, push);
+      generateHistoryAttacks(model, rng.fork(`history/${spec.history}/attacks`), spec.start, spec.end, push);
+    }
     events.sort((a, b) => a.t - b.t); // stable: equal times keep emission order
     const path = join(args.out, spec.name);
-    await writeFileSpec(path, events, spec);
+    await writeFileSpec(path, events, spec, args.gzipLevel);
     const first = events[0]?.t ?? spec.start;
     const last = events[events.length - 1]?.t ?? spec.start;
     const mtime = new Date(last + MTIME_LAG_MS);
@@ -166,7 +198,7 @@ async function main(): Promise<number> {
   }
   const now = new Date(Math.ceil(collected / 60_000) * 60_000).toISOString().replace('.000Z', 'Z');
   process.stdout.write([
-    `make-samples: seed ${args.seed}, scale ${args.scale}, ${total} lines in ${args.out}/`,
+    `make-samples: seed ${args.seed}, scale ${args.scale}${args.historyWeeks > 0 ? `, ${args.historyWeeks} history week(s)` : ''}, ${total} lines in ${args.out}/`,
     ...report,
     'story (UTC):',
     ...describeStory(model).map((s) => `  ${s}`),

@@ -503,3 +503,41 @@ export function describeStory(model: MailModel): string[] {
     `all along      low-and-slow spraying from ${model.botnet.length} addresses (1-2 tries each, no bans), DNSBL rejects, scanners`,
   ];
 }
+
+// ---------------------------------------------------------------------------
+// History: the weeks before the story, for the benchmark corpus (make-samples
+// --history-weeks). Attackers come from the model's pools, so a longer history
+// adds lines, not distinct addresses.
+
+/** Writes the attacks of a quiet week in [start, end): brute-force bursts and spraying. */
+export function generateHistoryAttacks(model: MailModel, r: Prng, start: number, end: number, emit: Emit): void {
+  const days = (end - start) / DAY;
+  const s = model.scale;
+  const last = end - 3 * HOUR; // bursts must finish inside the window
+  if (last <= start) return;
+  const attackers = [...model.botnet, ...model.scanners];
+  // Dictionary attacks on IMAP/POP3, 10-40 tries each.
+  for (let i = r.poisson(0.25 * s * days); i > 0; i--) {
+    const ip = r.pick(attackers);
+    let t = Math.floor(r.real(start, last));
+    for (let k = r.int(10, 40); k > 0; k--) {
+      dovecotFail(emit, r, (t += r.int(10_000, 90_000)), r.chance(0.5) ? `${r.pick(DICTIONARY)}@${DOMAIN}` : r.pick(DICTIONARY), ip, r.pick(['imap', 'imap', 'pop3']));
+    }
+  }
+  // SMTP AUTH guessing, 5-20 connections of 1-3 tries.
+  for (let i = r.poisson(0.2 * s * days); i > 0; i--) {
+    const ip = r.pick(attackers);
+    let t = Math.floor(r.real(start, last));
+    for (let k = r.int(5, 20); k > 0; k--) {
+      const names = Array.from({ length: r.int(1, 3) }, () => r.pick(DICTIONARY));
+      t = saslGuess(emit, r, t + r.int(5_000, 60_000), ip, names);
+    }
+  }
+  // Low-and-slow spraying: a share of the botnet tries once this week.
+  for (const ip of model.botnet) {
+    if (!r.chance(0.3)) continue;
+    const t = Math.floor(r.real(start, last));
+    if (r.chance(0.75)) saslGuess(emit, r, t, ip, [r.pick(model.users).address]);
+    else dovecotFail(emit, r, t, r.pick(model.users).address, ip);
+  }
+}

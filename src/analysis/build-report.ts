@@ -1,15 +1,33 @@
 // Turns a replay outcome into the renderer-facing Report: per-jail bans, per-address
-// summaries and attempted usernames. Pure; enrichment (GeoIP) happens afterwards.
-// A line that matched several jails (postfix and postfix-rbl) is counted once per address.
+// summaries, attempted usernames and the forensics sections (collateral bans, possible
+// compromises, accounts, below the radar). Pure: GeoIP answers come from the lookup passed in.
+// A line matched by several jails (postfix and postfix-rbl) is counted once per address.
+import { describeGeoIp, type GeoIpDescription } from '../enrich/describe-geoip.js';
 import type { ReplayOutcome } from '../pipeline/replay.js';
-import type { EpochMs, JailSpec, Report, ReportIp, ReportJail } from '../types.js';
-import { countUsernames, isUsername } from './usernames.js';
+import type { CountingMode, EpochMs, JailSpec, Report, ReportCollateral, ReportIp, ReportJail } from '../types.js';
+import { findBelowRadar } from './below-radar.js';
+import { describeCollateral, indexSuccesses } from './collateral.js';
+import { findCompromises } from './compromise.js';
+import { countUsernames, groupAccounts, isUsername, lineKey } from './usernames.js';
+
+/** A GeoIP source as buildReport uses it (an opened GeoIp fits). */
+export interface ReportGeo extends GeoIpDescription {
+  lookup(ip: string): { country?: string; asn?: number; org?: string } | undefined;
+}
+
+/** Options of buildReport. */
+export interface BuildReportOptions {
+  /** Country, ASN and organisation of addresses; without it those fields stay empty. */
+  geo?: ReportGeo | undefined;
+  /** The run's counting mode, for the group-keyed jails of the below-the-radar section. */
+  counting?: CountingMode;
+}
 
 /** Most-tried usernames kept per address. */
 const USERNAMES_PER_IP = 10;
 
 interface IpAcc {
-  lines: Map<string, 'counted' | 'blocked' | 'ignored'>;
+  lines: Map<number, 'counted' | 'blocked' | 'ignored'>;
   first: EpochMs;
   last: EpochMs;
   jails: Set<number>;
@@ -17,27 +35,40 @@ interface IpAcc {
 }
 
 /** Builds the report for `jails` (same order as the replay's results). */
-export function buildReport(outcome: ReplayOutcome, jails: JailSpec[]): Report {
+export function buildReport(outcome: ReplayOutcome, jails: JailSpec[], opts: BuildReportOptions = {}): Report {
   const { hits, outcomes, results } = outcome;
+  const geoCache = new Map<string, { country?: string; asn?: number; org?: string } | undefined>();
+  const geoOf = (ip: string): { country?: string; asn?: number; org?: string } | undefined => {
+    const geo = opts.geo;
+    if (geo === undefined) return undefined;
+    if (!geoCache.has(ip)) geoCache.set(ip, geo.lookup(ip));
+    return geoCache.get(ip);
+  };
+  const successLines = new Set<number>();
   const perJailFailures = new Array<number>(jails.length).fill(0);
   const perJailIds = jails.map(() => new Set<string>());
   const ips = new Map<string, IpAcc>();
   let successes = 0;
   let failures = 0;
-  const failureLines = new Set<string>();
+  const failureLines = new Set<number>();
 
   for (let i = 0; i < hits.length; i++) {
     const h = hits[i]!;
     if (h.kind === 'success') {
-      successes++;
+      // A success line matched by several filters (postfix, postfix-sasl) is one login.
+      const key = lineKey(h);
+      if (!successLines.has(key)) {
+        successLines.add(key);
+        successes++;
+      }
       continue;
     }
-    const lineKey = `${h.file}:${h.line}`;
+    const line = lineKey(h);
     perJailFailures[h.jail]!++;
     perJailIds[h.jail]!.add(h.id);
-    const firstSighting = !failureLines.has(lineKey);
+    const firstSighting = !failureLines.has(line);
     if (firstSighting) {
-      failureLines.add(lineKey);
+      failureLines.add(line);
       failures++;
     }
     let acc = ips.get(h.id);
@@ -50,9 +81,9 @@ export function buildReport(outcome: ReplayOutcome, jails: JailSpec[]): Report {
     // blocked in any jail > counted in any jail > ignored everywhere
     const o = outcomes[i];
     const state = o === 'blocked' || o === 'prolonged' ? 'blocked' : o === 'ignored' ? 'ignored' : 'counted';
-    const prev = acc.lines.get(lineKey);
+    const prev = acc.lines.get(line);
     if (prev === undefined || state === 'blocked' || (state === 'counted' && prev === 'ignored')) {
-      acc.lines.set(lineKey, state);
+      acc.lines.set(line, state);
     }
     if (firstSighting && h.user !== undefined && isUsername(h.user)) {
       acc.users.set(h.user, (acc.users.get(h.user) ?? 0) + 1);
@@ -95,11 +126,12 @@ export function buildReport(outcome: ReplayOutcome, jails: JailSpec[]): Report {
     if (counted === 0 && blocked === 0) continue; // only ever seen from ignored addresses
     blockedTotal += blocked;
     const bans = bansById.get(ip);
+    const where = geoOf(ip);
     reportIps.push({
       ip,
-      country: undefined,
-      asn: undefined,
-      org: undefined,
+      country: where?.country,
+      asn: where?.asn,
+      org: where?.org,
       failures: counted,
       blocked,
       bans: bans?.count ?? 0,
@@ -131,6 +163,44 @@ export function buildReport(outcome: ReplayOutcome, jails: JailSpec[]): Report {
   const sum = (pick: (f: (typeof outcome.files)[number]) => number): number =>
     outcome.files.reduce((n, f) => n + pick(f), 0);
 
+  // ---- forensics ----
+  const allBans = results.flatMap((r) => r.bans);
+  const byIp = new Map(reportIps.map((r) => [r.ip, r]));
+  const collateral: ReportCollateral[] = describeCollateral(
+    allBans,
+    indexSuccesses(hits),
+    jails.map((j) => j.name),
+  ).map((c) => {
+    const where = geoOf(c.ip);
+    const entry = byIp.get(c.ip);
+    return {
+      ip: c.ip,
+      country: where?.country,
+      asn: where?.asn,
+      org: where?.org,
+      users: c.users,
+      logins: c.logins,
+      firstSuccess: c.firstSuccess,
+      lastSuccess: c.lastSuccess,
+      loginsDuringBan: c.loginsDuringBan,
+      jails: c.jails,
+      bans: c.bans,
+      firstBan: c.firstBan,
+      lastBan: c.lastBan,
+      failures: entry?.failures ?? 0,
+      failedUsers: entry?.usernames ?? [],
+    };
+  });
+  const compromises = findCompromises(hits, allBans).map((c) => {
+    const where = geoOf(c.ip);
+    return { ...c, country: where?.country, asn: where?.asn, org: where?.org };
+  });
+  const accounts = groupAccounts(hits, (ip) => geoOf(ip)?.country);
+  const belowRadar = findBelowRadar(hits, outcomes, jails, new Set(bansById.keys()), {
+    counting: opts.counting ?? 'fail2ban',
+    geo: opts.geo === undefined ? undefined : geoOf,
+  });
+
   return {
     schema: 1,
     files: outcome.files,
@@ -149,6 +219,10 @@ export function buildReport(outcome: ReplayOutcome, jails: JailSpec[]): Report {
       banEvents: results.reduce((n, r) => n + r.bans.length, 0),
       blocked: blockedTotal,
     },
-    geoip: undefined,
+    geoip: opts.geo === undefined ? undefined : describeGeoIp(opts.geo),
+    collateral,
+    compromises,
+    accounts,
+    belowRadar,
   };
 }

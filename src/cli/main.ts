@@ -37,24 +37,42 @@ function stdinCollectionTime(): number {
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
   const debug = argv.includes('--debug');
-  // Ctrl-C: stop reading promptly; nothing half-written reaches stdout because output
-  // is only written once the run has finished.
+  // Ctrl-C / SIGTERM (#5): until the output starts, the default action ends the process at
+  // once, even inside a long synchronous step (a JS handler would wait for it), and nothing
+  // is on stdout yet: output is written only when the run has finished. While it is being
+  // written, the signal is held until it is complete, so stdout has the whole report or
+  // nothing; a second signal stops at once.
   const abort = new AbortController();
-  process.once('SIGINT', () => {
+  let deferred: NodeJS.Signals | undefined;
+  const stop = (signal: NodeJS.Signals): never => {
     abort.abort();
     process.stderr.write('banreplay: interrupted\n');
-    process.exit(130);
-  });
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (deferred === undefined) deferred = signal;
+    else stop(signal);
+  };
+  const writeStdout = async (text: string): Promise<void> => {
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    await writeOutput(process.stdout, text);
+    if (deferred !== undefined) stop(deferred);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+  // A closed pipe (`banreplay … | head`, `2>&1 | head`) is not an error (EPIPE).
   process.stdout.on('error', () => undefined);
+  process.stderr.on('error', () => undefined);
   try {
-    const { COMMANDS } = await import('./commands/registry.js');
-    const parsed = await parseArgs(argv, COMMANDS, version);
+    const { loadCommands } = await import('./commands/registry.js');
+    const parsed = await parseArgs(argv, await loadCommands(argv), version);
     if ('help' in parsed) {
-      await writeOutput(process.stdout, parsed.help + '\n');
+      await writeStdout(parsed.help + '\n');
       return 0;
     }
     if ('version' in parsed) {
-      await writeOutput(process.stdout, `${parsed.version}\n`);
+      await writeStdout(`${parsed.version}\n`);
       return 0;
     }
     const { command, args } = parsed;
@@ -66,10 +84,12 @@ async function main(): Promise<number> {
       filtersDir: FILTERS_DIR,
       colorLevel: colorLevel(command.color(args)),
       columns: process.stdout.isTTY === true ? process.stdout.columns : undefined,
+      // Progress only on a terminal, never on a pipe or in cron mail (#8).
+      progress: process.stderr.isTTY === true && process.env['TERM'] !== 'dumb' ? process.stderr : undefined,
     });
     for (const w of result.warnings) process.stderr.write(formatWarning(w));
     for (const p of result.problems) process.stderr.write(formatError(p, debug));
-    await writeOutput(process.stdout, result.output);
+    await writeStdout(result.output);
     return exitCode({ configError: false, inputProblems: result.problems.length });
   } catch (err) {
     process.stderr.write(formatError(err, debug));

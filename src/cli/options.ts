@@ -18,10 +18,14 @@ export interface ReplayArgs {
   timezone: string | undefined;
   rotated: boolean;
   geoipDb: string | undefined;
+  /** `--asn-db`: a GeoLite2-ASN mmdb for ASN and organisation (#6). */
+  asnDb: string | undefined;
   geoip: boolean;
   color: boolean | undefined;
   counting: 'fail2ban' | 'window';
   whileBanned: 'block' | 'count';
+  /** Memory of earlier bans for bantime.increment (fail2ban's dbpurgeage), overriding fail2ban.conf. */
+  dbpurgeage: string | undefined;
   debug: boolean;
 }
 
@@ -46,10 +50,12 @@ export function replayOptions<T>(y: Argv<T>) {
     .option('timezone', { alias: 'tz', type: 'string', describe: 'zone of stamps without one: IANA name or offset (default: local zone)' })
     .option('rotated', { type: 'boolean', default: true, describe: 'bring in rotated siblings of named files (--no-rotated to disable)' })
     .option('geoip-db', { type: 'string', describe: 'GeoLite2 Country/City or ASN mmdb instead of the bundled database' })
-    .option('geoip', { type: 'boolean', default: true, describe: 'look up countries (--no-geoip to disable)' })
+    .option('asn-db', { type: 'string', describe: 'GeoLite2-ASN mmdb for AS numbers and organisations instead of the bundled data' })
+    .option('geoip', { type: 'boolean', default: true, describe: 'look up countries and AS numbers (--no-geoip to disable)' })
     .option('color', { type: 'boolean', describe: 'force colour on or off (default: on for a terminal, off with NO_COLOR)' })
     .option('counting', { choices: ['fail2ban', 'window'] as const, default: 'fail2ban' as const, describe: 'fail2ban\'s rescaled count, or an exact sliding window' })
     .option('while-banned', { choices: ['block', 'count'] as const, default: 'block' as const, describe: 'failures during a ban: blocked (default) or counted as fail2ban does' })
+    .option('dbpurgeage', { type: 'string', describe: 'how long earlier bans count for bantime.increment (default: fail2ban.conf, else 1d)' })
     .option('debug', { type: 'boolean', default: false, describe: 'print stack traces' });
 }
 
@@ -79,10 +85,12 @@ export function readReplayArgs(a: Record<string, unknown>): ReplayArgs {
     timezone: opt(a['timezone']),
     rotated: a['rotated'] !== false,
     geoipDb: opt(a['geoip-db']),
+    asnDb: opt(a['asn-db']),
     geoip: a['geoip'] !== false,
     color: a['color'] as boolean | undefined,
     counting: a['counting'] === 'window' ? 'window' : 'fail2ban',
     whileBanned: a['while-banned'] === 'count' ? 'count' : 'block',
+    dbpurgeage: opt(a['dbpurgeage']),
     debug: a['debug'] === true,
   };
 }

@@ -178,3 +178,9 @@ export function parseDuration(value: string): number {
   }
   return result;
 }
+
+/** Evaluates plain arithmetic (`2`, `1.5`, `3/2`, `2**3`) without time units; undefined when it is anything else. */
+export function evaluateNumber(expr: string): number | undefined {
+  const tokens = tokenize(expr);
+  return tokens === undefined || tokens.length === 0 ? undefined : evaluate(tokens);
+}

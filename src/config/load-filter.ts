@@ -224,6 +224,7 @@ export function loadFilter(ref: string, opts: LoadFilterOptions): FilterDefiniti
     maxlines,
     usedns,
     options: Object.fromEntries(final),
+    missingIncludes: [...new Set(doc.skipped)],
   };
 }
 

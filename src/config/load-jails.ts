@@ -1,12 +1,13 @@
 // Loads fail2ban jail definitions (jail.conf, jail.d/*.conf, jail.local, jail.d/*.local, then any
 // extra jail files) into JailSpec records, as client/jailsreader.py and jailreader.py read them.
 // Jail-level filter overrides keep `%(known/x)s` as literal text: loadFilter resolves it against
-// the filter, which is what fail2ban's merged `known/` options amount to. Never prints.
+// the filter, which is what fail2ban's merged `known/` options amount to. Like fail2ban, only
+// `enabled` is read up front: a jail's other values are checked when the jail is used. Never prints.
 
 import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
-import type { JailSpec } from '../types.js';
-import { parseDuration } from './duration.js';
+import type { BanTimeIncrementSpec, JailSpec } from '../types.js';
+import { evaluateNumber, parseDuration } from './duration.js';
 import {
   configFilesFor,
   INCLUDES_SECTION,
@@ -88,7 +89,48 @@ function readDuration(doc: IniDocument, jail: string, key: string, fallback: num
   }
 }
 
-function readJail(doc: IniDocument, name: string): JailSpec {
+function readOptionalDuration(doc: IniDocument, jail: string, key: string): number | undefined {
+  const raw = getOption(doc, jail, key);
+  return raw === undefined || raw.trim() === '' ? undefined : readDuration(doc, jail, key, 0);
+}
+
+/**
+ * `bantime.*` options (jailreader.py:101-107, jail.py setBanTimeExtra); undefined unless
+ * `bantime.increment` is true. `bantime.formula` is kept as text: src/jail compiles it.
+ */
+function readBanTimeIncrement(doc: IniDocument, jail: string): BanTimeIncrementSpec | undefined {
+  const on = getOption(doc, jail, 'bantime.increment');
+  if (on === undefined || !parseBool(on.trim())) return undefined;
+  const factorRaw = getOption(doc, jail, 'bantime.factor')?.trim() || '1';
+  // fail2ban eval()s the factor; banreplay takes plain arithmetic only.
+  const factor = evaluateNumber(factorRaw);
+  if (factor === undefined) {
+    throw new ConfigError(`expected a number, got ${JSON.stringify(factorRaw)}`, whereOf(doc, jail, 'bantime.factor'));
+  }
+  const multipliersRaw = getOption(doc, jail, 'bantime.multipliers')?.trim() ?? '';
+  const multipliers: number[] = [];
+  for (const word of multipliersRaw === '' ? [] : multipliersRaw.split(/\s+/)) {
+    if (!INT_RE.test(word)) {
+      throw new ConfigError(
+        `expected integers separated by spaces, got ${JSON.stringify(word)}`,
+        whereOf(doc, jail, 'bantime.multipliers'),
+      );
+    }
+    multipliers.push(Number.parseInt(word, 10));
+  }
+  const formula = getOption(doc, jail, 'bantime.formula')?.trim() || undefined;
+  const overall = getOption(doc, jail, 'bantime.overalljails');
+  return {
+    factor,
+    formula,
+    multipliers,
+    maxtime: readOptionalDuration(doc, jail, 'bantime.maxtime'),
+    rndtime: readOptionalDuration(doc, jail, 'bantime.rndtime'),
+    overalljails: overall !== undefined && parseBool(overall.trim()),
+  };
+}
+
+function readJail(doc: IniDocument, name: string, enabled: boolean): JailSpec {
   const section = doc.sections.get(name);
   const own = section?.options ?? new Map<string, string>();
   const filterOverrides: Record<string, string> = {};
@@ -99,9 +141,10 @@ function readJail(doc: IniDocument, name: string): JailSpec {
   }
   const ignoreip = getOption(doc, name, 'ignoreip');
   const logpath = getOption(doc, name, 'logpath');
+  const banTimeIncrement = readBanTimeIncrement(doc, name);
   return {
     name,
-    enabled: parseBool(getOption(doc, name, 'enabled') ?? 'false'),
+    enabled,
     filter: (getOption(doc, name, 'filter') ?? '').trim(),
     maxretry: readInt(doc, name, 'maxretry', DEFAULT_MAXRETRY),
     findtime: readDuration(doc, name, 'findtime', DEFAULT_FINDTIME),
@@ -112,14 +155,28 @@ function readJail(doc: IniDocument, name: string): JailSpec {
     datepattern: filterOverrides['datepattern'],
     filterOverrides,
     source: section?.file ?? '',
+    backend: (getOption(doc, name, 'backend') ?? 'auto').trim() || 'auto',
+    ...(banTimeIncrement !== undefined ? { banTimeIncrement } : {}),
   };
 }
 
+/** One jail section, read lazily: fail2ban skips a disabled jail without looking at its values. */
+export interface JailEntry {
+  name: string;
+  /** The jail's `enabled`; a value that cannot be read counts as enabled, so its error surfaces. */
+  enabled: boolean;
+  /** The file that first defined the section. */
+  source: string;
+  /** Reads and checks every option (cached); throws ConfigError naming file, jail and key. */
+  load(): JailSpec;
+}
+
 /**
- * Reads every jail (each section except DEFAULT and INCLUDES) of `configDir` in fail2ban's file
- * order, then `extraFiles`; `%(__name__)s` is the jail name, so `filter = %(__name__)s[mode=%(mode)s]` works.
+ * Lists every jail (each section except DEFAULT and INCLUDES) of `configDir` in fail2ban's file
+ * order, then `extraFiles`; `%(__name__)s` is the jail name, so `filter = %(__name__)s[mode=%(mode)s]`
+ * works. Only unreadable files throw here; a jail's own values are checked by its `load()`.
  */
-export function loadJails(opts: LoadJailsOptions): JailSpec[] {
+export function readJailEntries(opts: LoadJailsOptions): JailEntry[] {
   const extra = opts.extraFiles ?? [];
   for (const file of extra) {
     if (!isFile(file)) throw new ConfigError('jail file not found or not a regular file', { file });
@@ -132,10 +189,48 @@ export function loadJails(opts: LoadJailsOptions): JailSpec[] {
   // jailreader.py:127-130 merges these into DEFAULT before any interpolation.
   doc.defaults.options.set('fail2ban_version', FAIL2BAN_VERSION);
   doc.defaults.options.set('fail2ban_confpath', opts.configDir.replace(/\/+$/, '') || '/');
-  const jails: JailSpec[] = [];
+  const entries: JailEntry[] = [];
   for (const name of doc.sections.keys()) {
     if (name === INCLUDES_SECTION || name.startsWith(KNOWN_PREFIX)) continue;
-    jails.push(readJail(doc, name));
+    let enabled: boolean;
+    let enabledError: unknown;
+    try {
+      enabled = parseBool((getOption(doc, name, 'enabled') ?? 'false').trim());
+    } catch (err) {
+      enabled = true;
+      enabledError = err;
+    }
+    let spec: JailSpec | undefined;
+    entries.push({
+      name,
+      enabled,
+      source: doc.sections.get(name)?.file ?? '',
+      load: () => {
+        if (enabledError !== undefined) throw enabledError;
+        spec ??= readJail(doc, name, enabled);
+        return spec;
+      },
+    });
+  }
+  return entries;
+}
+
+/**
+ * Reads every jail that loads: an enabled jail with a bad value throws, a disabled one is left
+ * out (fail2ban never reads a disabled jail's values). See {@link readJailEntries}.
+ */
+export function loadJails(opts: LoadJailsOptions): JailSpec[] {
+  const jails: JailSpec[] = [];
+  for (const entry of readJailEntries(opts)) {
+    if (entry.enabled) {
+      jails.push(entry.load());
+      continue;
+    }
+    try {
+      jails.push(entry.load());
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+    }
   }
   return jails;
 }

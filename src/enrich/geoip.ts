@@ -1,8 +1,9 @@
-// GeoIP enrichment of reported addresses: one maxmind Reader opened once per run, one lookup
-// per reported id. A missing record is a normal empty result, never an error; addresses that
-// are not globally routable (private, loopback, documentation, ...) are never looked up,
-// because databases still answer for them (the bundled one maps 203.0.113.5 to AU).
+// GeoIP enrichment: a country source (bundled mmdb, `--geoip-db`, or a GeoLite2 file found in
+// the geoipupdate directories) and an ASN source (bundled ip-location-db table, `--asn-db`, or a
+// found GeoLite2-ASN), each opened once per run. A missing record is a normal empty result; non-
+// public addresses are never looked up, since databases still answer for them (203.0.113.5 → AU).
 
+import { stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import ipaddr from 'ipaddr.js';
@@ -10,6 +11,9 @@ import { open } from 'maxmind';
 import type { Reader, Response } from 'maxmind';
 import { ConfigError } from '../errors.js';
 import type { Report } from '../types.js';
+import type { AsnTable } from './asn-table.js';
+import { BUNDLED_ASN, loadBundledAsn } from './bundled-asn.js';
+import { describeGeoIp } from './describe-geoip.js';
 
 /** What a database knows about one address; every field is optional. */
 export interface GeoIpResult {
@@ -29,16 +33,41 @@ export interface GeoIpInfo {
   type: string;
 }
 
-/** An opened GeoIP database. */
+/** The opened GeoIP sources. */
 export interface GeoIp {
+  /** The country database (or the one `--geoip-db` named, whatever its type). */
   readonly info: GeoIpInfo;
+  /** The database that answers ASN and organisation; undefined when ASN lookups are off. */
+  readonly asnInfo: GeoIpInfo | undefined;
+  /** Problems with automatically found databases (each was skipped). */
+  readonly warnings: readonly string[];
   /** Looks up one id; undefined for non-IP ids, non-public ranges and unknown addresses. */
   lookup(ip: string): GeoIpResult | undefined;
+}
+
+/** Options of openGeoIp. */
+export interface OpenGeoIpOptions {
+  /** `--geoip-db`: a GeoLite2 Country/City, GeoLite2 ASN or ip-location-db mmdb. */
+  database?: string | undefined;
+  /** `--asn-db`: a GeoLite2-ASN mmdb. */
+  asnDatabase?: string | undefined;
+  /** Directories searched for GeoLite2 files when no path is given (default GEOIP_DIRS). */
+  searchDirs?: readonly string[];
+  /** Look up ASN and organisation (default true). */
+  asn?: boolean;
 }
 
 /** Display name of the database used when no `--geoip-db` is given. */
 export const BUNDLED_DATABASE = '@ip-location-db/geo-whois-asn-country-mmdb';
 const BUNDLED_FILE = 'geo-whois-asn-country.mmdb';
+
+/** Where geoipupdate puts GeoLite2 databases (Debian/Ubuntu, then the upstream default). */
+export const GEOIP_DIRS: readonly string[] = ['/usr/share/GeoIP', '/var/lib/GeoIP'];
+// Country first: smaller and enough; City carries the same country fields.
+const COUNTRY_FILES = ['GeoLite2-Country.mmdb', 'GeoLite2-City.mmdb'];
+const ASN_FILES = ['GeoLite2-ASN.mmdb'];
+// `database_type` of an mmdb that answers ASNs (GeoLite2-ASN, GeoIP2-ISP has them too).
+const ASN_TYPE = /asn|isp/i;
 
 const COUNTRY_CODE = /^[A-Za-z]{2}$/;
 const ASN_TEXT = /^(?:AS)?(\d{1,10})$/i;
@@ -50,11 +79,78 @@ export function bundledDatabasePath(): string {
 }
 
 /**
- * Opens a GeoIP database: the bundled country database by default, or an mmdb file in
- * GeoLite2 Country/City, GeoLite2 ASN or ip-location-db shape; throws ConfigError when it cannot.
+ * Opens the GeoIP sources: for countries `database`, else the first GeoLite2 Country/City file in
+ * `searchDirs`, else the bundled database; for ASNs `asnDatabase`, else `database` when it is an
+ * ASN database, else a GeoLite2-ASN file in `searchDirs`, else the bundled ASN table. Throws
+ * ConfigError when a named file cannot be opened; a found one that cannot is skipped with a warning.
  */
-export async function openGeoIp(opts: { database?: string } = {}): Promise<GeoIp> {
-  const file = opts.database ?? bundledDatabasePath();
+export async function openGeoIp(opts: OpenGeoIpOptions = {}): Promise<GeoIp> {
+  const warnings: string[] = [];
+  const dirs = opts.searchDirs ?? GEOIP_DIRS;
+  const wantAsn = opts.asn !== false;
+  const [found, foundAsn] = await Promise.all([
+    opts.database === undefined ? findFirst(dirs, COUNTRY_FILES) : undefined,
+    wantAsn && opts.asnDatabase === undefined ? findFirst(dirs, ASN_FILES) : undefined,
+  ]);
+
+  let country: MmdbSource | undefined;
+  if (opts.database !== undefined) country = await openMmdb(opts.database, opts.database);
+  else if (found !== undefined) {
+    country = await openMmdb(found, found).catch((err: unknown) => {
+      warnings.push(`${found}: ${err instanceof Error ? err.message : String(err)}; using the bundled database`);
+      return undefined;
+    });
+  }
+  country ??= await openMmdb(bundledDatabasePath(), BUNDLED_DATABASE);
+
+  let asn: Source | undefined;
+  if (wantAsn) {
+    if (opts.asnDatabase !== undefined) asn = await openMmdb(opts.asnDatabase, opts.asnDatabase);
+    else if (ASN_TYPE.test(country.info.type)) asn = country;
+    else if (foundAsn !== undefined) {
+      asn = await openMmdb(foundAsn, foundAsn).catch((err: unknown) => {
+        warnings.push(`${foundAsn}: ${err instanceof Error ? err.message : String(err)}; using the bundled ASN data`);
+        return undefined;
+      });
+    }
+    asn ??= tableSource(await loadBundledAsn());
+  }
+
+  const countrySource = country;
+  const asnSource = asn;
+  // An explicitly named ASN database wins over ASN fields of the country database.
+  const asnFirst = opts.asnDatabase !== undefined;
+  return {
+    info: countrySource.info,
+    asnInfo: asnSource?.info,
+    warnings,
+    lookup(ip: string): GeoIpResult | undefined {
+      const key = lookupKey(ip);
+      if (key === undefined) return undefined;
+      const c = countrySource.get(key);
+      if (asnSource === undefined || asnSource === countrySource) return c;
+      const a = asnSource.get(key);
+      const useA = a?.asn !== undefined && (asnFirst || c?.asn === undefined);
+      const result: GeoIpResult = {};
+      if (c?.country !== undefined) result.country = c.country;
+      const from = useA ? a : c;
+      if (from?.asn !== undefined) result.asn = from.asn;
+      if (from?.org !== undefined) result.org = from.org;
+      return result.country === undefined && result.asn === undefined && result.org === undefined ? undefined : result;
+    },
+  };
+}
+
+/** One opened database behind a common lookup on canonical keys. */
+interface Source {
+  info: GeoIpInfo;
+  get(key: string): GeoIpResult | undefined;
+}
+interface MmdbSource extends Source {
+  reader: Reader<Response>;
+}
+
+async function openMmdb(file: string, name: string): Promise<MmdbSource> {
   let reader: Reader<Response>;
   try {
     reader = await open<Response>(file);
@@ -64,7 +160,7 @@ export async function openGeoIp(opts: { database?: string } = {}): Promise<GeoIp
   const meta = reader.metadata;
   const epoch = meta.buildEpoch instanceof Date ? meta.buildEpoch.getTime() : Number.NaN;
   const info: GeoIpInfo = {
-    database: opts.database ?? BUNDLED_DATABASE,
+    database: name,
     buildDate: Number.isFinite(epoch) ? new Date(epoch).toISOString().slice(0, 10) : undefined,
     type: typeof meta.databaseType === 'string' ? meta.databaseType : '',
   };
@@ -72,9 +168,9 @@ export async function openGeoIp(opts: { database?: string } = {}): Promise<GeoIp
   const ipv4Only = meta.ipVersion === 4;
   return {
     info,
-    lookup(ip: string): GeoIpResult | undefined {
-      const key = lookupKey(ip);
-      if (key === undefined || (ipv4Only && key.includes(':'))) return undefined;
+    reader,
+    get(key: string): GeoIpResult | undefined {
+      if (ipv4Only && key.includes(':')) return undefined;
       let record: Response | null;
       try {
         record = reader.get(key);
@@ -85,6 +181,29 @@ export async function openGeoIp(opts: { database?: string } = {}): Promise<GeoIp
       return readGeoRecord(record);
     },
   };
+}
+
+function tableSource(table: AsnTable): Source {
+  return {
+    info: { database: BUNDLED_ASN, buildDate: table.info.buildDate, type: 'asn' },
+    get(key: string): GeoIpResult | undefined {
+      const r = table.lookup(key);
+      if (r === undefined) return undefined;
+      return r.org === undefined ? { asn: r.asn } : { asn: r.asn, org: r.org };
+    },
+  };
+}
+
+/** The first `dir/name` that is a regular file, directories in order, names in order. */
+async function findFirst(dirs: readonly string[], names: readonly string[]): Promise<string | undefined> {
+  for (const dir of dirs) {
+    for (const name of names) {
+      const file = path.join(dir, name);
+      const st = await stat(file).catch(() => undefined);
+      if (st?.isFile() === true) return file;
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -129,16 +248,19 @@ export function readGeoRecord(record: unknown): GeoIpResult | undefined {
   return result.country === undefined && result.asn === undefined && result.org === undefined ? undefined : result;
 }
 
-/** Returns a copy of the report with `ips[].country/asn/org` and `geoip` filled from `geo`. */
+/**
+ * Returns a copy of the report with the country, ASN and organisation of every address it
+ * lists (`ips`, `collateral`, `compromises`) filled from `geo`, and `geoip` naming the databases.
+ */
 export function enrichReport(report: Report, geo: GeoIp): Report {
-  return {
-    ...report,
-    ips: report.ips.map((entry) => {
-      const found = geo.lookup(entry.ip);
-      return { ...entry, country: found?.country, asn: found?.asn, org: found?.org };
-    }),
-    geoip: { database: geo.info.database, buildDate: geo.info.buildDate },
+  const fill = <T extends { ip: string }>(entry: T): T => {
+    const found = geo.lookup(entry.ip);
+    return { ...entry, country: found?.country, asn: found?.asn, org: found?.org };
   };
+  const out: Report = { ...report, ips: report.ips.map(fill), geoip: describeGeoIp(geo) };
+  if (report.collateral !== undefined) out.collateral = report.collateral.map(fill);
+  if (report.compromises !== undefined) out.compromises = report.compromises.map(fill);
+  return out;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -39,9 +39,35 @@ function table(): Map<number, number[]> {
 const EXTRA_INDEX = new Map<number, readonly number[]>();
 for (const group of EXTRA_GROUPS) for (const cp of group) EXTRA_INDEX.set(cp, group);
 
-/** All code points that match `cp` under IGNORECASE, including `cp`, sorted. */
-export function caseVariants(cp: number): number[] {
+const variantsCache = new Map<number, readonly number[]>();
+
+// The only non-ASCII code point whose simple lowercase is an ASCII letter (U+212A KELVIN
+// SIGN → k): with it and the extra groups, ASCII needs no scan of the whole BMP, so
+// patterns such as the `(?iu)` date templates compile without building the table.
+const KELVIN = 0x212a;
+
+/** All code points that match `cp` under IGNORECASE, including `cp`, sorted (do not mutate). */
+export function caseVariants(cp: number): readonly number[] {
   if (cp > 0xffff) return [cp];
+  let cached = variantsCache.get(cp);
+  if (cached === undefined) {
+    cached = cp < 0x80 ? asciiVariants(cp) : computeVariants(cp);
+    variantsCache.set(cp, cached);
+  }
+  return cached;
+}
+
+function asciiVariants(cp: number): number[] {
+  const lo = cp | 0x20;
+  if (lo < 0x61 || lo > 0x7a) return [cp];
+  const out = new Set<number>([lo, lo - 0x20]);
+  if (lo === 0x6b) out.add(KELVIN);
+  for (const v of EXTRA_INDEX.get(lo) ?? []) out.add(v);
+  return [...out].sort((a, b) => a - b);
+}
+
+/** caseVariants computed from the full table (tests compare the ASCII shortcut with it). */
+export function computeVariants(cp: number): number[] {
   const out = new Set<number>([cp]);
   const queue = [cp];
   while (queue.length > 0) {
@@ -59,5 +85,6 @@ export function caseVariants(cp: number): number[] {
 
 /** True when `cp` has case variants (cheap test used before caseVariants on big ranges). */
 export function isCased(cp: number): boolean {
+  if (cp < 0x80) return ((cp | 0x20) >= 0x61 && (cp | 0x20) <= 0x7a);
   return cp <= 0xffff && (table().has(lower(cp)) || EXTRA_INDEX.has(cp));
 }

@@ -1,11 +1,11 @@
 // One line through a compiled filter as Filter.findFailure does it (filter.py:839-976,
 // semantics doc §4.1-4.3): early ignoreregex, prefregex content, failregexes, late
-// ignoreregex, group merge, failure id. Single-line only and never throws: F-MLFID
-// merging and maxlines buffering are a later layer fed by the merged groups.
+// ignoreregex, group merge, failure id. Single-line and stateless, never throws: F-MLFID
+// sessions and maxlines buffering live in multiline.ts (see line-processor.ts).
 
 import type { CompiledFilter, CompiledPattern } from './compile-filter.js';
-import { numericHost, parseAddr, parseId } from './normalize-id.js';
-import type { ParsedAddr } from './normalize-id.js';
+import { addressOf, groupStrings, pyRepr, pyStr, readGroups, resolveFailureId, truthy } from './failure-groups.js';
+import type { GroupDict } from './failure-groups.js';
 
 /** One failregex that produced a result (check-all mode lists all of them). */
 export interface RegexHit {
@@ -44,9 +44,6 @@ export type LineMatch =
     hits: RegexHit[];
   } & Omit<RegexHit, 'id' | 'ip' | 'user'>)
   | { status: 'success'; regex: number; id: string; ip: string | undefined; user: string | undefined; groups: Record<string, string> };
-
-type PyValue = string | undefined | PyValue[];
-type GroupDict = Record<string, PyValue>;
 
 const MISS: LineMatch = Object.freeze({ status: 'miss' });
 
@@ -127,7 +124,8 @@ function summarize(hits: RegexHit[]): LineMatch {
   };
 }
 
-function matchSuccess(cf: CompiledFilter, buf: string): LineMatch {
+/** The banreplay successregex check on a buffer (with its trailing newline). */
+export function matchSuccess(cf: CompiledFilter, buf: string): LineMatch {
   for (let i = 0; i < cf.successregex.length; i++) {
     const p = cf.successregex[i]!;
     const m = p.re.exec(buf);
@@ -144,140 +142,17 @@ function firstMatch(patterns: readonly CompiledPattern[], buf: string): number {
   return -1;
 }
 
-// Regex.getGroups (failregex.py:288-324): groupdict, then ALT_ and TUPLE_ merges.
-function readGroups(p: CompiledPattern, m: RegExpExecArray): GroupDict {
-  const d: GroupDict = Object.create(null) as GroupDict;
-  const g = m.groups ?? {};
-  for (const [name, js] of p.groups) {
-    let v: string | undefined;
-    for (const n of js) {
-      v = g[n];
-      if (v !== undefined) break;
-    }
-    d[name] = v;
-  }
-  for (const [k, n] of p.alt) {
-    const v = d[k];
-    if (truthy(v) && !truthy(d[n])) d[n] = v;
-  }
-  for (const [k, n] of p.tuple) {
-    const t = d[n];
-    d[n] = Array.isArray(t) ? [...t, d[k]] : [t, d[k]];
-  }
-  return d;
-}
-
-function truthy(v: PyValue): boolean {
-  return v !== undefined && v.length > 0;
-}
-
-// findFailure's id logic (filter.py:926-965). 'none': no id group took part and no
-// mlfid (fail2ban raises and moves on); 'unresolved': a host name that usedns=no
-// cannot turn into an address (fail2ban yields nothing and stops).
 function buildHit(cf: CompiledFilter, regex: number, d: GroupDict): RegexHit | 'none' | 'unresolved' {
-  const fid = d['fid'];
-  const mlfid = d['mlfid'];
-  const rawDns = cf.usedns === 'raw';
-  // IPAddr(text, cidr): a family code for ip4/ip6 groups, a number from <CIDR>, or
-  // the default (CIDR_RAW with usedns=raw, else CIDR_UNSPEC).
-  type Cidr = 4 | 6 | number | 'default';
-  const addrOf = (v: PyValue, c: Cidr): ParsedAddr => {
-    if (c === 'default') return rawDns ? rawAddr(pyStr(v)) : parseIdValue(v);
-    if (c === 4 || c === 6) return parseAddr(pyStr(v), c, undefined);
-    return parseAddr(pyStr(v), undefined, c);
-  };
-  const cidrGroup = d['cidr'];
-  const explicit = truthy(cidrGroup) ? Number(pyStr(cidrGroup)) : undefined;
-  let host: PyValue;
-  let cidr: Cidr = 'default';
-  let raw = rawDns;
-  if (d['ip4'] !== undefined) {
-    [host, cidr, raw] = [d['ip4'], explicit ?? 4, true];
-  } else if (d['ip6'] !== undefined) {
-    [host, cidr, raw] = [d['ip6'], explicit ?? 6, true];
-  } else if (d['dns'] !== undefined) {
-    host = d['dns'];
-  } else if (fid !== undefined) {
-    [host, raw] = [fid, true];
-  } else if (mlfid === undefined) {
-    return 'none';
-  }
-  let id: ParsedAddr | undefined;
-  let ip: ParsedAddr | undefined;
-  if (host === undefined) {
-    // F-MLFID line without address or id yet: pending.
-  } else if (raw) {
-    if (fid === undefined || pyEq(fid, host)) {
-      id = addrOf(host, cidr);
-    } else {
-      ip = addrOf(host, cidr);
-      id = addrOf(fid, 'default');
-    }
-  } else {
-    // DNSUtils.textToIp: only a plain IPv4 text is taken as is (searchIP returns
-    // None for IPv6 there); banreplay never resolves names (semantics doc §10.6).
-    const dns = pyStr(host);
-    const plain = /^(?:\d{1,3}\.){3}\d{1,3}$/.test(dns) ? parseId(dns) : undefined;
-    if (plain !== undefined && plain.family !== undefined) {
-      id = plain;
-    } else if (cf.usedns === 'no') {
-      return 'unresolved';
-    } else {
-      // getaddrinfo parses numeric names itself; real names are counted as names.
-      const numeric = numericHost(dns);
-      id = numeric !== undefined ? parseAddr(numeric, 4, undefined) : rawAddr(dns);
-    }
-  }
-  const groups: Record<string, string> = {};
-  for (const k in d) {
-    const v = d[k];
-    if (v !== undefined) groups[k] = pyStr(v);
-  }
+  const r = resolveFailureId(cf, d);
+  if (r === 'none' || r === 'unresolved') return r;
   const user = d['user'];
-  const addr = ip ?? id;
   return {
     regex,
-    id: id?.text,
-    ip: addr !== undefined && addr.family !== undefined ? addr.text : undefined,
+    id: r.id?.text,
+    ip: addressOf(r),
     user: user === undefined ? undefined : pyStr(user),
-    groups,
+    groups: groupStrings(d),
     // _mergeFailure: a gained success implies nofail on any F-MLFID line.
-    nofail: truthy(d['nofail']) || (mlfid !== undefined && truthy(d['mlfgained'])),
+    nofail: truthy(d['nofail']) || (d['mlfid'] !== undefined && truthy(d['mlfgained'])),
   };
-}
-
-function parseIdValue(v: PyValue): ParsedAddr {
-  // A TUPLE_ id is a Python tuple: IPAddr keeps it raw and prints its repr.
-  return Array.isArray(v) ? rawAddr(pyRepr(v)) : parseId(v ?? '');
-}
-
-function rawAddr(text: string): ParsedAddr {
-  return { text, family: undefined, plen: 0 };
-}
-
-function pyEq(a: PyValue, b: PyValue): boolean {
-  return !Array.isArray(a) && !Array.isArray(b) && a === b;
-}
-
-function pyStr(v: PyValue): string {
-  return Array.isArray(v) ? pyRepr(v) : (v ?? 'None');
-}
-
-/** Python repr() of a str / None / tuple value, as str(tuple) prints it. */
-function pyRepr(v: PyValue): string {
-  if (v === undefined) return 'None';
-  if (Array.isArray(v)) return '(' + v.map(pyRepr).join(', ') + (v.length === 1 ? ',)' : ')');
-  const quote = v.includes("'") && !v.includes('"') ? '"' : "'";
-  let out = quote;
-  for (const ch of v) {
-    const cp = ch.codePointAt(0)!;
-    if (ch === '\\') out += '\\\\';
-    else if (ch === quote) out += '\\' + quote;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (cp < 0x20 || cp === 0x7f) out += '\\x' + cp.toString(16).padStart(2, '0');
-    else out += ch;
-  }
-  return out + quote;
 }

@@ -100,6 +100,8 @@ type Cap = Extract<RegexNode, { t: 'cap' }>;
 // elimination get `name__N`; unnamed groups get `_N` once numbering is lost.
 class GroupNamer {
   readonly aliases = new Map<number, string[]>();
+  /** Capture nodes by Python group number (several after conditional rewriting). */
+  readonly caps = new Map<number, Cap[]>();
   readonly jsName = new Map<Cap, string | undefined>();
   private readonly used = new Set<string>();
 
@@ -109,6 +111,9 @@ class GroupNamer {
 
   visit(node: RegexNode): void {
     if (node.t === 'cap') {
+      const nodes = this.caps.get(node.num) ?? [];
+      nodes.push(node);
+      this.caps.set(node.num, nodes);
       const list = this.aliases.get(node.num) ?? [];
       let js: string | undefined;
       const base = node.name ?? (this.named ? `_${node.num}` : undefined);
@@ -211,7 +216,9 @@ class Emitter {
       case 'rep':
         return this.atom(node.body) + quantifier(node.min, node.max) + (node.lazy ? '?' : '');
       case 'backref': {
-        if (node.ci) {
+        // A case-insensitive backreference equals a plain one when its group can only
+        // capture caseless text, e.g. the date separator in `(?iu)%d(?P<_sep>[-/])%b(?P=_sep)`.
+        if (node.ci && !(this.namer.caps.get(node.num) ?? []).every((c) => isCaseless(c.body))) {
           throw new RegexSyntaxError('backreference inside a case-insensitive (?i) part', 0, true);
         }
         const names = this.namer.aliases.get(node.num) ?? [];
@@ -230,6 +237,40 @@ class Emitter {
     const single = (node.t === 'char' && node.cp <= 0xffff) || node.t === 'set' || node.t === 'any'
       || node.t === 'esc' || node.t === 'cap' || (node.t === 'group' && node.k !== 'lb' && node.k !== 'nlb');
     return single ? s : `(?:${s})`;
+  }
+}
+
+// True when nothing the node can match has a case variant (so IGNORECASE changes nothing).
+function isCaseless(node: RegexNode): boolean {
+  switch (node.t) {
+    case 'seq':
+      return node.items.every(isCaseless);
+    case 'alt':
+      return node.alts.every(isCaseless);
+    case 'char':
+      return caseVariants(node.cp).length === 1;
+    case 'set':
+      if (node.neg) return false;
+      return node.items.every((it) => {
+        if (it.t === 'esc') return it.k === 'd' || it.k === 's';
+        for (let cp = it.lo; cp <= it.hi; cp++) if (isCased(cp) || caseVariants(cp).length > 1) return false;
+        return true;
+      });
+    case 'esc':
+      return node.k === 'd' || node.k === 's';
+    case 'cap':
+    case 'group':
+    case 'rep':
+      return isCaseless(node.body);
+    case 'bol':
+    case 'eol':
+    case 'A':
+    case 'Z':
+    case 'b':
+    case 'B':
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -278,11 +319,14 @@ function escSource(k: 'd' | 'D' | 'w' | 'W' | 's' | 'S'): string {
 
 function emitSet(items: readonly ClassItem[], neg: boolean, ci: boolean): string {
   const escs: string[] = [];
+  // \s and \S are each closed under case equivalence (no whitespace has a case), so
+  // only the explicit ranges need folding.
+  const spaces: Array<[number, number]> = [];
   let ranges: Array<[number, number]> = [];
   for (const item of items) {
     if (item.t === 'esc') {
-      if (item.k === 's') ranges.push(...PY_SPACE);
-      else if (item.k === 'S') ranges.push(...PY_NON_SPACE);
+      if (item.k === 's') spaces.push(...PY_SPACE);
+      else if (item.k === 'S') spaces.push(...PY_NON_SPACE);
       else escs.push('\\' + item.k);
       continue;
     }
@@ -291,7 +335,7 @@ function emitSet(items: readonly ClassItem[], neg: boolean, ci: boolean): string
     }
     ranges.push([item.lo, item.hi]);
   }
-  ranges = ci ? foldRanges(ranges) : mergeRanges(ranges);
+  ranges = mergeRanges([...(ci ? foldRanges(ranges) : ranges), ...spaces]);
   return '[' + (neg ? '^' : '') + rangesSource(ranges) + escs.join('') + ']';
 }
 
@@ -307,20 +351,15 @@ function mergeRanges(ranges: Array<[number, number]>): Array<[number, number]> {
 }
 
 // Closes a set of ranges under Python's case equivalence and re-packs it into ranges.
+// Only the members themselves are visited (not the whole BMP), so compiling many
+// case-insensitive templates stays cheap.
 function foldRanges(ranges: ReadonlyArray<[number, number]>): Array<[number, number]> {
-  const mark = new Uint8Array(0x10000);
+  const out: Array<[number, number]> = ranges.map(([lo, hi]) => [lo, hi]);
   for (const [lo, hi] of ranges) {
     for (let cp = lo; cp <= hi; cp++) {
-      mark[cp] = 1;
-      if (isCased(cp)) for (const v of caseVariants(cp)) mark[v] = 1;
+      if (!isCased(cp)) continue;
+      for (const v of caseVariants(cp)) if (v < lo || v > hi) out.push([v, v]);
     }
   }
-  const out: Array<[number, number]> = [];
-  for (let cp = 0; cp < 0x10000; cp++) {
-    if (mark[cp] === 0) continue;
-    const start = cp;
-    while (cp + 1 < 0x10000 && mark[cp + 1] === 1) cp++;
-    out.push([start, cp]);
-  }
-  return out;
+  return mergeRanges(out);
 }

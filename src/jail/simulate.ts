@@ -1,10 +1,14 @@
-// Simulates one fail2ban jail in log time (semantics §7.2–7.6, §10 items 1–3 and 7):
-// FailManager counting with cleanup before every failure, bans, and failures during bans.
+// Simulates one fail2ban jail in log time (semantics §7.2–7.7, §10 items 1–3 and 7):
+// FailManager counting with cleanup before every failure, bans, failures during bans, and
+// bantime.increment (the observer's boost for known-bad ids and longer repeat bans).
 // Invariant: per-id counting state lives in typed-array slots that are recycled once log
 // time passes the id's findtime and ban windows; only compact per-id tallies grow.
 
 import type { BanEvent, CountingMode, EpochMs, WhileBannedMode } from '../types.js';
+import { FormulaError } from './ban-formula.js';
+import type { BanMemory, BanTimeIncrement } from './ban-time-increment.js';
 import { rescaleRetry } from './fail-ticket.js';
+import { roundHalfEven } from './round-half-even.js';
 
 /** The numbers one jail simulation needs (times in seconds, as fail2ban writes them). */
 export interface JailParams {
@@ -18,6 +22,15 @@ export interface JailParams {
   whileBanned: WhileBannedMode;
   /** ignoreip check (§7.9); called at most once per distinct id. */
   ignore?: (id: string) => boolean;
+  /** This jail's `bantime.increment`; needs `memory`. */
+  increment?: BanTimeIncrement;
+  /**
+   * The ban memory (fail2ban's `bips` table), shared by every jail of a run when any of them
+   * uses bantime.increment: each new ban is recorded there, whatever this jail's own settings.
+   */
+  memory?: BanMemory;
+  /** Called at each new ban (not at a prolongation), e.g. to feed a recidive jail. */
+  onBan?: (ban: Readonly<BanEvent>) => void;
 }
 
 /**
@@ -35,6 +48,11 @@ export interface JailSimulator {
   finish(): JailResult;
   /** Number of ids currently holding counting or ban state (the bounded part of memory). */
   liveStates(): number;
+  /**
+   * When `id` is banned here at `time`, tallies the attempt as blocked by that ban and returns
+   * true; used for bans on every port (recidive) that keep other jails' failures out.
+   */
+  absorb(time: EpochMs, id: string): boolean;
 }
 
 /**
@@ -103,6 +121,9 @@ class Simulator implements JailSimulator {
   private readonly window: boolean;
   private readonly block: boolean;
   private readonly ignore: ((id: string) => boolean) | undefined;
+  private readonly increment: BanTimeIncrement | undefined;
+  private readonly memory: BanMemory | undefined;
+  private readonly onBan: ((ban: Readonly<BanEvent>) => void) | undefined;
   /** Ring capacity per slot in window mode (0 in fail2ban mode). */
   private readonly ringSize: number;
   private readonly sweepEveryMs: number;
@@ -110,6 +131,8 @@ class Simulator implements JailSimulator {
   /** Log-time clock: the latest failure time seen ("now" of the simulated server). */
   private now = -Infinity;
   private nextSweep = -Infinity;
+  /** The last countTicket call opened a new ticket (the failure's own FailTicket is the stored one). */
+  private opened = false;
   private addsSinceSweep = 0;
 
   // Per-id tallies, indexed by id number (first-seen order). Never evicted.
@@ -140,6 +163,8 @@ class Simulator implements JailSimulator {
   private banOf = new Int32Array(INITIAL_SLOTS).fill(NONE);
   /** End of that ban in ms; Infinity for a permanent ban. */
   private banEnd = new Float64Array(INITIAL_SLOTS);
+  /** The ticket's ban count as the observer set it (FailTicket._banCount); only with increment. */
+  private ticketBans = new Float64Array(INITIAL_SLOTS);
   private freeSlots = new Int32Array(INITIAL_SLOTS);
   private freeTop = 0;
 
@@ -161,6 +186,10 @@ class Simulator implements JailSimulator {
     this.window = p.counting === 'window';
     this.block = p.whileBanned === 'block';
     this.ignore = p.ignore;
+    if (p.increment !== undefined && p.memory === undefined) throw new RangeError(`jail ${p.name}: bantime.increment needs a ban memory`);
+    this.increment = p.increment;
+    this.memory = p.memory;
+    this.onBan = p.onBan;
     this.sweepEveryMs = Math.max(this.findMs, MIN_SWEEP_MS);
     if (this.window) {
       if (p.maxretry > MAX_WINDOW_RETRY) throw new RangeError(`jail ${p.name}: window counting supports maxretry up to ${MAX_WINDOW_RETRY}`);
@@ -174,6 +203,19 @@ class Simulator implements JailSimulator {
 
   liveStates(): number {
     return this.live;
+  }
+
+  absorb(time: EpochMs, id: string): boolean {
+    const idx = this.ids.get(id);
+    if (idx === undefined) return false;
+    const slot = this.slotOf[idx]!;
+    if (slot === NONE) return false;
+    const ban = this.banOf[slot]!;
+    if (ban === NONE || !(Math.max(time, this.now) <= this.banEnd[slot]!)) return false;
+    this.bans[ban]!.blocked++;
+    this.duringBan[idx]!++;
+    this.blocked[idx]!++;
+    return true;
   }
 
   add(time: EpochMs, id: string): Outcome {
@@ -220,7 +262,8 @@ class Simulator implements JailSimulator {
     }
 
     this.counted[idx]!++;
-    const failures = this.window ? this.countWindow(slot, time) : this.countTicket(slot, time);
+    let failures = this.window ? this.countWindow(slot, time) : this.countTicket(slot, time);
+    if (failures === 0 && this.increment !== undefined && !this.window) failures = this.observeFailure(slot, id, time);
     if (failures === 0) return 'counted';
     return this.trigger(slot, idx, id, failures, activeBan);
   }
@@ -252,8 +295,11 @@ class Simulator implements JailSimulator {
     if (retry === 0) {
       this.first[slot] = time;
       this.last[slot] = time;
+      this.ticketBans[slot] = 0;
+      this.opened = true;
       retry = 1;
     } else {
+      this.opened = false;
       // adjustTime: earlier (out-of-order) times change neither firstTime nor lastTime.
       if (time > this.last[slot]!) {
         const firstTime = this.first[slot]!;
@@ -319,11 +365,67 @@ class Simulator implements JailSimulator {
     return 0;
   }
 
+  /**
+   * The observer's failureFound (observer.py:367-414) for a failure the filter counted without
+   * a ban: an id this jail banned before (a surviving memory row older than this failure) adds
+   * `2^banCount / 2` more, capped at maxretry. Returns the retry when that reaches maxretry.
+   */
+  private observeFailure(slot: number, id: string, time: EpochMs): number {
+    const row = this.memory!.get(id, this.name, this.now, this.increment!.purgeAge, false);
+    if (row === undefined || time / 1000 <= row.timeOfBan) return 0;
+    const banCount = row.banCount;
+    const retryCount = Math.min(2 ** Math.min(banCount, 20) / 2 + 1, this.maxretry);
+    if (retryCount <= 1) return 0;
+    const retry = this.retry[slot]! + retryCount - 1;
+    // tick.setBanCount: only reaches the stored ticket when this failure opened it.
+    if (this.opened && banCount > this.ticketBans[slot]!) {
+      this.ticketBans[slot] = banCount;
+    }
+    if (retry >= this.maxretry) {
+      this.retry[slot] = 0;
+      return retry;
+    }
+    this.retry[slot] = retry;
+    return 0;
+  }
+
+  /**
+   * The ban time of a new ban and the memory update (observer incrBanTime + banFound + addBan):
+   * with increment, an id with `n` earlier bans gets `banTime(bantime, n)`.
+   */
+  private newBanTime(slot: number, id: string, start: EpochMs): number {
+    let banTime = this.bantime;
+    const memory = this.memory;
+    if (memory === undefined) return banTime;
+    // addBanTicket's incrBanCount on the ticket that carried the failures.
+    let banCount = (this.window ? 0 : this.ticketBans[slot]!) + 1;
+    let restored = false;
+    const inc = this.increment;
+    if (inc !== undefined && banTime > 0) {
+      const row = memory.get(id, this.name, this.now, inc.purgeAge, inc.overalljails);
+      if (row !== undefined) {
+        if (row.banCount >= banCount) banCount = row.banCount + 1;
+        if (row.banCount > 0) {
+          try {
+            banTime = inc.banTime(banTime, row.banCount);
+          } catch (err) {
+            // fail2ban logs the error and keeps the plain ban time.
+            if (!(err instanceof FormulaError)) throw err;
+          }
+        }
+        // A ban not later than the remembered one is treated as restored: not written again.
+        restored = !(start / 1000 > row.timeOfBan);
+      }
+    }
+    if (!restored) memory.put(id, this.name, { timeOfBan: roundHalfEvenSeconds(start), banTime, banCount });
+    return banTime;
+  }
+
   /** Actions.__checkBan + BanManager.addBanTicket for a ticket that reached maxretry (§7.5). */
   private trigger(slot: number, idx: number, id: string, failures: number, activeBan: number): Outcome {
     const start = this.last[slot]!;
     const permanent = this.bantime === -1;
-    const end = permanent ? Infinity : start + this.banMs;
+    let end = permanent ? Infinity : start + this.banMs;
     // addBanTicket rejects a ban already over by "now" (bantime < -1, or late out-of-order input).
     if (end < this.now) return 'counted';
     if (activeBan !== NONE) {
@@ -336,10 +438,14 @@ class Simulator implements JailSimulator {
       this.prolongations.push({ id, banStart: ban.start, time: start, previousEnd, end });
       return 'prolonged';
     }
+    if (this.memory !== undefined && !permanent) end = start + this.newBanTime(slot, id, start) * 1000;
+    else if (this.memory !== undefined) this.newBanTime(slot, id, start);
     this.banOf[slot] = this.bans.length;
     this.banEnd[slot] = end;
-    this.bans.push({ jail: this.name, id, start, end: permanent ? undefined : end, failures, blocked: 0 });
+    const event: BanEvent = { jail: this.name, id, start, end: permanent ? undefined : end, failures, blocked: 0 };
+    this.bans.push(event);
     this.banCount[idx]!++;
+    this.onBan?.(event);
     return 'banned';
   }
 
@@ -406,6 +512,7 @@ class Simulator implements JailSimulator {
     this.retry = growF64(this.retry, n);
     this.banOf = growI32(this.banOf, n);
     this.banEnd = growF64(this.banEnd, n);
+    this.ticketBans = growF64(this.ticketBans, n);
     this.freeSlots = growI32(this.freeSlots, n);
     if (this.window) {
       this.ringHead = growI32(this.ringHead, n);
@@ -413,6 +520,11 @@ class Simulator implements JailSimulator {
     }
     this.slotCap = n;
   }
+}
+
+/** The database stores `int(round(t))` seconds; Python rounds halves to even. */
+function roundHalfEvenSeconds(ms: EpochMs): number {
+  return roundHalfEven(ms / 1000);
 }
 
 function growU32(a: Uint32Array, n: number): Uint32Array<ArrayBuffer> {

@@ -2,7 +2,8 @@
 // from 1 (skipped overlong ones too). It splits on the byte 0x0A, never part of a UTF-8
 // character, and decodes each line alone, so chunk cuts cannot break a character. Memory
 // stays under 3 × maxLength bytes plus one chunk: an overlong line is dropped to its newline.
-import { isAscii } from 'node:buffer';
+// Lines with NUL bytes or invalid UTF-8 are still delivered, but counted (binary input, #5).
+import { isAscii, isUtf8 } from 'node:buffer';
 
 /**
  * Receives one line (without its `\n` or `\r\n`) and its 1-based line number. The string
@@ -22,6 +23,12 @@ export class LineSplitter {
   lines = 0;
   /** Lines longer than the limit, skipped. */
   overlong = 0;
+  /** Number of the first overlong line, for messages. */
+  firstOverlong: number | undefined;
+  /** Delivered lines holding a NUL byte or invalid UTF-8 (binary data, #5). */
+  binary = 0;
+  /** Number of the first such line. */
+  firstBinary: number | undefined;
   // Bytes of a line continued from earlier chunks (copies: callers may reuse buffers).
   private carry: Buffer[] = [];
   private carryLength = 0;
@@ -32,7 +39,8 @@ export class LineSplitter {
 
   constructor(
     private readonly onLine: LineHandler,
-    private readonly maxLength: number,
+    /** Longest line delivered, in UTF-16 code units. */
+    readonly maxLength: number,
   ) {
     this.maxCarry = 3 * maxLength + 1;
   }
@@ -57,6 +65,8 @@ export class LineSplitter {
     const text = chunk.toString('latin1');
     // Lines containing a byte ≥ 0x80 are decoded from the bytes as UTF-8 instead.
     let dirty = isAscii(chunk) ? length : nextNonAscii(chunk, start, length);
+    // Next NUL byte: one memchr per chunk when there is none, as in any text log.
+    let nul = nextNul(chunk, start, length);
     const max = this.maxLength;
     const onLine = this.onLine;
     let nl: number;
@@ -64,11 +74,16 @@ export class LineSplitter {
       let end = nl;
       if (end > start && text.charCodeAt(end - 1) === CR) end--;
       const lineNo = ++this.lines;
+      const hasNul = nul < nl;
+      if (hasNul) nul = nextNul(chunk, nl + 1, length);
       if (nl < dirty) {
-        if (end - start > max) this.overlong++;
-        else onLine(text.slice(start, end), lineNo);
+        if (end - start > max) this.noteOverlong(lineNo);
+        else {
+          if (hasNul) this.noteBinary(lineNo);
+          onLine(text.slice(start, end), lineNo);
+        }
       } else {
-        this.deliverUtf8(chunk.toString('utf8', start, end), lineNo);
+        this.deliverUtf8(chunk.toString('utf8', start, end), lineNo, !hasNul && isUtf8(chunk.subarray(start, end)));
         dirty = nextNonAscii(chunk, nl + 1, length);
       }
       start = nl + 1;
@@ -86,7 +101,7 @@ export class LineSplitter {
     const lineNo = ++this.lines;
     if (this.skipping) {
       this.skipping = false;
-      this.overlong++;
+      this.noteOverlong(lineNo);
       return;
     }
     const bytes = tail.length === 0 ? Buffer.concat(this.carry) : Buffer.concat([...this.carry, tail]);
@@ -94,14 +109,27 @@ export class LineSplitter {
     this.carryLength = 0;
     let end = bytes.length;
     if (end > 0 && bytes[end - 1] === CR) end--;
-    this.deliverUtf8(bytes.toString('utf8', 0, end), lineNo);
+    const body = bytes.subarray(0, end);
+    const clean = body.indexOf(0) === -1 && isUtf8(body);
+    this.deliverUtf8(bytes.toString('utf8', 0, end), lineNo, clean);
   }
 
-  private deliverUtf8(line: string, lineNo: number): void {
+  private deliverUtf8(line: string, lineNo: number, clean: boolean): void {
     // The byte-order mark is non-ASCII, so a line 1 carrying one always comes this way.
     if (lineNo === 1 && line.charCodeAt(0) === 0xfeff) line = line.slice(1);
-    if (line.length > this.maxLength) this.overlong++;
-    else this.onLine(line, lineNo);
+    if (line.length > this.maxLength) return this.noteOverlong(lineNo);
+    if (!clean) this.noteBinary(lineNo);
+    this.onLine(line, lineNo);
+  }
+
+  private noteOverlong(lineNo: number): void {
+    this.overlong++;
+    this.firstOverlong ??= lineNo;
+  }
+
+  private noteBinary(lineNo: number): void {
+    this.binary++;
+    this.firstBinary ??= lineNo;
   }
 
   // Keeps the unfinished line from `chunk[from…]`, or switches to skipping it.
@@ -117,6 +145,12 @@ export class LineSplitter {
     this.carry.push(Buffer.from(chunk.subarray(from)));
     this.carryLength += size;
   }
+}
+
+// Index of the first NUL byte in chunk[from, to), or `to`.
+function nextNul(chunk: Buffer, from: number, to: number): number {
+  const i = chunk.indexOf(0, from);
+  return i === -1 || i >= to ? to : i;
 }
 
 // Index of the first byte ≥ 0x80 in chunk[from, to), or `to`. isAscii is SIMD: skip clean

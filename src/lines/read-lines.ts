@@ -5,7 +5,7 @@
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { openDecoded, toSourceError } from '../decode/open-decoded.js';
-import type { SourceError } from '../errors.js';
+import { SourceError } from '../errors.js';
 import type { SourceFile } from '../types.js';
 import { LineSplitter, type LineHandler } from './line-splitter.js';
 
@@ -24,8 +24,12 @@ export interface ReadResult {
   /** Physical lines, including skipped overlong ones. */
   lines: number;
   overlong: number;
+  /** Lines with NUL bytes or invalid UTF-8 (delivered, U+FFFD for bad bytes). */
+  binary: number;
   gzip: boolean;
   error: SourceError | undefined;
+  /** One-line notices about this input, each naming the first line concerned (#5). */
+  notes: string[];
 }
 
 // Marks an exception from the caller's onLine so it is rethrown, not filed as a read error.
@@ -71,7 +75,21 @@ export async function readLines(file: SourceFile, onLine: LineHandler, opts: Rea
     await pipeline(decoded.stream, sink, opts.signal === undefined ? {} : { signal: opts.signal });
   } catch (err) {
     if (err instanceof HandlerFailure) throw err.error;
-    error = toSourceError(file.path, err, gzip);
+    error = atLine(toSourceError(file.path, err, gzip), splitter.lines, opts.signal?.aborted === true);
   }
-  return { lines: splitter.lines, overlong: splitter.overlong, gzip, error };
+  const notes: string[] = [];
+  if (splitter.overlong > 0) {
+    notes.push(`${splitter.overlong} over-long line(s) skipped (longer than ${splitter.maxLength} characters; first at line ${splitter.firstOverlong})`);
+  }
+  if (splitter.binary > 0) {
+    notes.push(`${splitter.binary} line(s) with NUL bytes or invalid UTF-8 (first at line ${splitter.firstBinary}): binary data?`);
+  }
+  return { lines: splitter.lines, overlong: splitter.overlong, binary: splitter.binary, gzip, error, notes };
+}
+
+// Says where the damage is: the lines before it were all delivered (#5).
+function atLine(error: SourceError, linesRead: number, aborted: boolean): SourceError {
+  if (linesRead === 0 || aborted) return error;
+  const cause = error.message.slice(error.path.length + 2);
+  return new SourceError(error.path, `${cause} after line ${linesRead}`, { cause: error.cause });
 }

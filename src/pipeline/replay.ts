@@ -1,6 +1,7 @@
 // The replay: scan every file (scan-all.ts), then run the jails over the merged,
 // log-time-ordered hits (simulate-jails.ts). Everything it needs is resolved before
 // the first byte is read.
+import type { BanTimeIncrement } from '../jail/ban-time-increment.js';
 import type { JailResult, Outcome } from '../jail/simulate.js';
 import type { CountingMode, FileStats, JailSpec, SourceFile, WhileBannedMode } from '../types.js';
 import { scanAll } from './scan-all.js';
@@ -11,6 +12,10 @@ import { simulateJails } from './simulate-jails.js';
 export interface PlannedJail {
   spec: JailSpec;
   ignore: ((id: string) => boolean) | undefined;
+  /** Compiled `bantime.increment`, when the jail has it on. */
+  increment?: BanTimeIncrement;
+  /** A recidive jail: fed the other jails' bans instead of log lines. */
+  recidive?: boolean;
 }
 
 /** Inputs of a replay, all resolved before the first byte is read. */

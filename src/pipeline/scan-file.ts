@@ -1,9 +1,10 @@
 // One input file → hits (failures and successes) plus its FileStats.
 // Per line: the literal pre-check of every jail's filter first; only a line that passes
-// gets its date located (once per distinct datepattern) and its regexes run.
+// gets its date located (once per distinct datepattern) and its regexes run. Multi-line
+// state (maxlines buffers, F-MLFID sessions) lives in one line processor per target and file.
 import type { DateDetector } from '../time/date-detector.js';
 import type { CompiledFilter } from '../filter/compile-filter.js';
-import { matchLine } from '../filter/match-line.js';
+import { createLineProcessor } from '../filter/line-processor.js';
 import { mayMatch } from '../filter/may-match.js';
 import { readLines } from '../lines/read-lines.js';
 import type { EpochMs, FileStats, Hit, SourceFile } from '../types.js';
@@ -14,6 +15,11 @@ export interface ScanTarget {
   filter: CompiledFilter;
   /** Index into `ScanContext.detectors`. */
   detector: number;
+  /**
+   * Built-in success patterns for a jail whose filter has no successregex (#6): yields only
+   * successes, and nothing on a line that already gave one. Listed after the jail targets.
+   */
+  successOnly?: boolean;
 }
 
 /** Everything a scan needs, compiled before the first byte is read. */
@@ -29,6 +35,12 @@ export interface ScanContext {
   signal: AbortSignal | undefined;
   /** Keep the raw line on each hit (timeline needs it; audit does not). */
   keepText?: boolean;
+  /** Keep the raw line only on hits whose id this accepts (`timeline` of one address, #6). */
+  keepTextFor?: ((id: string) => boolean) | undefined;
+  /** `--until` (#8): stop reading a file at its first dated candidate line later than this. */
+  stopAfter?: EpochMs | undefined;
+  /** Progress for the CLI (#8), every 16384 lines and at the end: lines so far and decoded characters read (Infinity: stopped early). */
+  onProgress?: ((fileIndex: number, lines: number, chars: number) => void) | undefined;
 }
 
 /** A hit, optionally carrying the raw line. */
@@ -73,6 +85,9 @@ export async function scanFile(
   const { detectors, probe } = ctx;
   const only = file.jails;
   const targets = only === undefined ? ctx.targets : ctx.targets.filter((t) => only.includes(t.jail));
+  // Server mode (first failregex wins). Sessions do not cross file boundaries: each file
+  // is scanned on its own (possibly in a worker).
+  const processors = targets.map((t) => createLineProcessor(t.filter, { mode: 'first' }));
   const nDetectors = detectors.length;
   // Per-line caches, indexed by detector; `seen` holds the line number they belong to.
   const seen = new Int32Array(nDetectors).fill(-1);
@@ -95,8 +110,33 @@ export async function scanFile(
     return v;
   };
   let probing = true;
+  // Line number of the last line that produced a success hit (success-only targets skip it).
+  let successLine = -1;
+  // --until (#8): files are time-ordered, so past it nothing of this file matters any more.
+  const { stopAfter, onProgress } = ctx;
+  const stopper = stopAfter === undefined ? undefined : new AbortController();
+  let chars = 0;
+
+  const addHit = (
+    jail: number, kind: ScannedHit['kind'], id: string, user: string | undefined, time: EpochMs, line: string, lineNo: number,
+  ): void => {
+    const hit: ScannedHit = {
+      jail,
+      kind,
+      id: own(id),
+      time,
+      user: user === undefined ? undefined : own(user),
+      file: fileIndex,
+      line: lineNo,
+    };
+    if (ctx.keepText === true || ctx.keepTextFor?.(hit.id) === true) hit.text = (' ' + line).slice(1);
+    hits.push(hit);
+  };
 
   const onLine = (line: string, lineNo: number): void => {
+    if (stopper?.signal.aborted === true) return; // rest of the chunk after a stop
+    chars += line.length + 1;
+    if ((lineNo & 0x3fff) === 0 && onProgress !== undefined) onProgress(fileIndex, lineNo, chars);
     lastLine = line;
     if (probing) {
       if (lineNo > FIRST_TIME_PROBE_LINES) probing = false;
@@ -111,6 +151,7 @@ export async function scanFile(
     let candidateWithoutTime = false;
     for (let i = 0; i < targets.length; i++) {
       const target = targets[i]!;
+      if (target.successOnly === true && successLine === lineNo) continue; // counted once (#6)
       if (!mayMatch(target.filter, line)) continue;
       const d = target.detector;
       if (seen[d] !== lineNo) {
@@ -127,6 +168,7 @@ export async function scanFile(
           }
           if (maxTime === undefined || time > maxTime) maxTime = time;
           lastTime = time;
+          if (stopAfter !== undefined && time > stopAfter) return stopper?.abort();
         } else if ((detector.none || m !== undefined) && lastTime !== undefined) {
           // {NONE}, or a stamp that is no valid date (Feb 29 of an inferred non-leap
           // year): fail2ban gives the line the last known date (semantics §4.1).
@@ -139,21 +181,18 @@ export async function scanFile(
       const date = dates[d];
       if (date === undefined) {
         candidateWithoutTime = true;
+        // A maxlines buffer holds every line read, dated or not (as fail2ban's does).
+        if (target.filter.maxlines > 1) processors[i]!.process(line, undefined);
         continue;
       }
-      const r = matchLine(target.filter, texts[d]!);
-      if (r.status === 'failure' || r.status === 'success') {
-        const hit: ScannedHit = {
-          jail: target.jail,
-          kind: r.status,
-          id: own(r.id),
-          time: date.time,
-          user: r.user === undefined ? undefined : own(r.user),
-          file: fileIndex,
-          line: lineNo,
-        };
-        if (ctx.keepText === true) hit.text = (' ' + line).slice(1);
-        hits.push(hit);
+      const r = processors[i]!.process(texts[d]!, date.time);
+      if (r === undefined) continue;
+      for (const f of r.failures) {
+        if (f.id !== undefined) addHit(target.jail, 'failure', f.id, f.user, date.time, line, lineNo);
+      }
+      if (r.success !== undefined) {
+        addHit(target.jail, 'success', r.success.id, r.success.user, date.time, line, lineNo);
+        successLine = lineNo;
       }
     }
     if (candidateWithoutTime) stats.noTime++;
@@ -162,8 +201,11 @@ export async function scanFile(
   const result = await readLines(file, onLine, {
     stdin: ctx.stdin,
     maxLineLength: ctx.maxLineLength,
-    signal: ctx.signal,
+    signal: stopper === undefined ? ctx.signal : ctx.signal === undefined ? stopper.signal : AbortSignal.any([ctx.signal, stopper.signal]),
   });
+  // Stopping past --until is not a read error.
+  const stoppedEarly = stopper?.signal.aborted === true && ctx.signal?.aborted !== true;
+  onProgress?.(fileIndex, result.lines, stoppedEarly ? Infinity : chars); // the file's final count (#8)
   stats.lines = result.lines;
   stats.overlong = result.overlong;
   stats.gzip = result.gzip;
@@ -179,8 +221,7 @@ export async function scanFile(
         'the year reference (file mtime) is probably wrong: use --now',
     );
   }
-  if (result.overlong > 0) {
-    stats.warnings.push(`${result.overlong} over-long line(s) skipped`);
-  }
-  return { hits, stats, error: result.error };
+  // Over-long and binary lines, each naming the first line concerned (#5).
+  stats.warnings.push(...result.notes);
+  return { hits, stats, error: stoppedEarly ? undefined : result.error };
 }

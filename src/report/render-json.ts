@@ -3,7 +3,22 @@
 // schema bump. Absent values are `null`, never missing keys. Escaping is JSON.stringify's,
 // plus \u escapes for the characters a terminal would act on.
 
-import type { BanEvent, EpochMs, FileStats, Report, ReportIp, ReportJail, ReportUsername } from '../types.js';
+import type {
+  BanEvent,
+  CompromiseReason,
+  EpochMs,
+  FileStats,
+  Report,
+  ReportAccount,
+  ReportAccountName,
+  ReportCollateral,
+  ReportCompromise,
+  ReportDatabase,
+  ReportIp,
+  ReportJail,
+  ReportRadarGroup,
+  ReportUsername,
+} from '../types.js';
 
 /** Options for `renderJson`. */
 export interface RenderJsonOptions {
@@ -87,7 +102,106 @@ export function toJsonReport(report: Report, formatTime: (ms: EpochMs) => string
       banEvents: report.stats.banEvents,
       blocked: report.stats.blocked,
     },
-    geoip: report.geoip === undefined ? null : { database: report.geoip.database, buildDate: report.geoip.buildDate ?? null },
+    geoip:
+      report.geoip === undefined
+        ? null
+        : {
+            database: report.geoip.database,
+            buildDate: report.geoip.buildDate ?? null,
+            asn: report.geoip.asn === undefined ? null : jsonDatabase(report.geoip.asn),
+          },
+    collateral: (report.collateral ?? []).map((c: ReportCollateral) => ({
+      ip: c.ip,
+      country: c.country ?? null,
+      asn: c.asn ?? null,
+      org: c.org ?? null,
+      users: [...c.users],
+      logins: c.logins,
+      firstSuccess: formatTime(c.firstSuccess),
+      lastSuccess: formatTime(c.lastSuccess),
+      loginsDuringBan: c.loginsDuringBan,
+      jails: [...c.jails],
+      bans: c.bans,
+      firstBan: formatTime(c.firstBan),
+      lastBan: formatTime(c.lastBan),
+      failures: c.failures,
+      failedUsers: [...c.failedUsers],
+    })),
+    compromises: (report.compromises ?? []).map((c: ReportCompromise) => ({
+      user: c.user,
+      ip: c.ip,
+      country: c.country ?? null,
+      asn: c.asn ?? null,
+      org: c.org ?? null,
+      time: formatTime(c.time),
+      logins: c.logins,
+      lastLogin: formatTime(c.lastLogin),
+      reasons: [...c.reasons],
+      priorFailures: c.priorFailures,
+      priorUsers: [...c.priorUsers],
+      burstFailures: c.burstFailures,
+      burstIps: c.burstIps,
+      banned: c.banned,
+      duringBan: c.duringBan,
+    })),
+    accounts: (report.accounts ?? []).map((a: ReportAccount) => ({
+      key: a.key,
+      exists: a.exists,
+      attempts: a.attempts,
+      ips: a.ips,
+      countries: [...a.countries],
+      first: formatTime(a.first),
+      last: formatTime(a.last),
+      logins: a.logins,
+      names: a.names.map((n: ReportAccountName) => ({
+        name: n.name,
+        spellings: [...n.spellings],
+        exists: n.exists,
+        attempts: n.attempts,
+        ips: n.ips,
+        countries: [...n.countries],
+        first: time(n.first),
+        last: time(n.last),
+        logins: n.logins,
+        lastLogin: time(n.lastLogin),
+      })),
+    })),
+    belowRadar: {
+      failures: report.belowRadar?.failures ?? 0,
+      addresses: report.belowRadar?.addresses ?? 0,
+      networks: (report.belowRadar?.networks ?? []).map((g) => jsonGroup(g, time)),
+      asns: (report.belowRadar?.asns ?? []).map((g) => jsonGroup(g, time)),
+      spraying: (report.belowRadar?.spraying ?? []).map((g) => jsonGroup(g, time)),
+    },
+  };
+}
+
+function jsonDatabase(d: ReportDatabase): { database: string; buildDate: string | null } {
+  return { database: d.database, buildDate: d.buildDate ?? null };
+}
+
+function jsonGroup(g: ReportRadarGroup, time: (ms: EpochMs | undefined) => string | null): JsonRadarGroup {
+  return {
+    kind: g.kind,
+    key: g.key,
+    asn: g.asn ?? null,
+    org: g.org ?? null,
+    countries: [...g.countries],
+    addresses: g.addresses,
+    attempts: g.attempts,
+    maxPerAddress: g.maxPerAddress,
+    networks: g.networks,
+    usernames: [...g.usernames],
+    distinctUsernames: g.distinctUsernames,
+    first: time(g.first)!,
+    last: time(g.last)!,
+    caught: {
+      jails: [...g.caught.jails],
+      bans: g.caught.bans,
+      firstBan: time(g.caught.firstBan),
+      blocked: g.caught.blocked,
+      addresses: g.caught.addresses,
+    },
   };
 }
 
@@ -135,5 +249,86 @@ export interface JsonReport {
   }>;
   usernames: Array<{ name: string; attempts: number; ips: number; first: string; last: string }>;
   stats: Report['stats'];
-  geoip: { database: string; buildDate: string | null } | null;
+  geoip: { database: string; buildDate: string | null; asn: { database: string; buildDate: string | null } | null } | null;
+  collateral: Array<{
+    ip: string;
+    country: string | null;
+    asn: number | null;
+    org: string | null;
+    users: string[];
+    logins: number;
+    firstSuccess: string;
+    lastSuccess: string;
+    loginsDuringBan: number;
+    jails: string[];
+    bans: number;
+    firstBan: string;
+    lastBan: string;
+    failures: number;
+    failedUsers: string[];
+  }>;
+  compromises: Array<{
+    user: string;
+    ip: string;
+    country: string | null;
+    asn: number | null;
+    org: string | null;
+    time: string;
+    logins: number;
+    lastLogin: string;
+    reasons: CompromiseReason[];
+    priorFailures: number;
+    priorUsers: string[];
+    burstFailures: number;
+    burstIps: number;
+    banned: boolean;
+    duringBan: boolean;
+  }>;
+  accounts: Array<{
+    key: string;
+    exists: boolean;
+    attempts: number;
+    ips: number;
+    countries: string[];
+    first: string;
+    last: string;
+    logins: number;
+    names: Array<{
+      name: string;
+      spellings: string[];
+      exists: boolean;
+      attempts: number;
+      ips: number;
+      countries: string[];
+      first: JsonTime;
+      last: JsonTime;
+      logins: number;
+      lastLogin: JsonTime;
+    }>;
+  }>;
+  belowRadar: {
+    failures: number;
+    addresses: number;
+    networks: JsonRadarGroup[];
+    asns: JsonRadarGroup[];
+    spraying: JsonRadarGroup[];
+  };
+}
+
+/** One below-the-radar group in the JSON report. */
+export interface JsonRadarGroup {
+  kind: 'net' | 'asn' | 'username';
+  key: string;
+  asn: number | null;
+  org: string | null;
+  countries: string[];
+  addresses: number;
+  attempts: number;
+  maxPerAddress: number;
+  networks: number;
+  usernames: string[];
+  distinctUsernames: number;
+  first: string;
+  last: string;
+  caught: { jails: string[]; bans: number; firstBan: JsonTime; blocked: number; addresses: number };
 }

@@ -1,11 +1,21 @@
-// Renders a Report as human-readable terminal text: summary, jails, would-be bans, usernames.
-// Every log-derived string goes through forTerminal + truncate before layout; colour comes only
-// from the chalk instance the CLI passes (level 0 = no escape codes at all). Pure and
-// deterministic: explicit sort orders, no locale, no clock.
+// Renders a Report as terminal text: collateral bans (first, when any), summary, jails, would-be
+// bans, possible compromises, usernames and accounts, below the radar. Log-derived strings go
+// through forTerminal + truncate before layout; colour comes only from the CLI's chalk instance
+// (level 0 = no escape codes). Pure and deterministic: explicit sort orders, no locale, no clock.
 
 import type { ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
-import type { EpochMs, Report, ReportIp, ReportJail, ReportUsername } from '../types.js';
+import type {
+  CompromiseReason,
+  EpochMs,
+  Report,
+  ReportAccount,
+  ReportGroupVerdict,
+  ReportIp,
+  ReportJail,
+  ReportRadarGroup,
+  ReportUsername,
+} from '../types.js';
 import { makeTimeDisplay } from './display-time.js';
 import type { TimeDisplay } from './display-time.js';
 import { formatDuration } from './format-duration.js';
@@ -40,7 +50,8 @@ const NO_VALUE = '-';
 
 type Align = 'left' | 'right';
 
-interface Column {
+/** One column of a borderless table (shared with render-timeline.ts). */
+export interface Column {
   header: string;
   /** Shorter header used when the table does not fit (`Country` → `CC`). */
   short?: string;
@@ -60,11 +71,23 @@ export function renderTable(report: Report, options: RenderTableOptions): string
     top,
     time: makeTimeDisplay(collectShownTimes(report, top), options.formatTime),
   };
-  const sections = [renderSummary(report, ctx), renderBans(report, ctx), renderUsernames(report, ctx)];
+  const collateral = report.collateral ?? [];
+  const sections = [
+    // Locked-out users are the most urgent finding: first, and only when there is one.
+    ...(collateral.length > 0 ? [renderCollateral(report, ctx)] : []),
+    renderSummary(report, ctx),
+    renderBans(report, ctx),
+    ...(report.compromises !== undefined ? [renderCompromises(report, ctx)] : []),
+    renderUsernames(report, ctx),
+    // Nothing to group without usernames; "Top attempted usernames" already says so.
+    ...(report.accounts !== undefined && report.accounts.length > 0 ? [renderAccounts(report.accounts, ctx)] : []),
+    ...(report.belowRadar !== undefined ? [renderBelowRadar(report, ctx)] : []),
+  ];
   return sections.join('\n\n') + '\n';
 }
 
-interface Ctx {
+/** What the layout helpers need (shared with render-timeline.ts). */
+export interface Ctx {
   c: ChalkInstance;
   width: number;
   top: number;
@@ -88,6 +111,12 @@ function renderSummary(report: Report, ctx: Ctx): string {
   } else {
     row('Time span', 'no timestamped line matched');
   }
+  // --since/--until (#8): the counts below cover only the window; the span is what was read.
+  const win = report.window;
+  if (win !== undefined) {
+    const edge = (ms: EpochMs | undefined, open: string): string => (ms === undefined ? open : ctx.time.show(ms));
+    row('Window', `${edge(win.since, 'start of logs')} → ${edge(win.until, 'end of logs')} (events reported; earlier lines replayed for state)`);
+  }
   if (ctx.time.note !== undefined) row('Times', `in ${ctx.time.note}`);
   row(
     'Lines',
@@ -98,7 +127,10 @@ function renderSummary(report: Report, ctx: Ctx): string {
   row('Failures', `${count(s.failures)}${perJail === '' ? '' : ` (${perJail})`}; ${plural(s.successes, 'successful login')}`);
   row('Bans', `${plural(s.banEvents, 'ban')} of ${plural(s.bannedIps, 'address', 'addresses')}; ${plural(s.blocked, 'attempt')} blocked while banned`);
   const geo = report.geoip;
-  row('GeoIP', geo === undefined ? 'none' : `${clean(geo.database, MAX_PATH)}${geo.buildDate === undefined ? '' : `, built ${clean(geo.buildDate, 32)}`}`);
+  const db = (d: { database: string; buildDate: string | undefined }): string =>
+    `${clean(d.database, MAX_PATH)}${d.buildDate === undefined ? '' : `, built ${clean(d.buildDate, 32)}`}`;
+  row('GeoIP', geo === undefined ? 'none' : db(geo));
+  if (geo?.asn !== undefined) row('ASN', db(geo.asn));
 
   if (report.files.length > 0) out.push('', renderFiles(report, ctx));
   if (report.jails.length > 0) out.push('', renderJails(report.jails, ctx));
@@ -229,6 +261,247 @@ function renderUsernames(report: Report, ctx: Ctx): string {
   return `${head}\n${intro}\n${drawTable(columns, rows, ctx)}`;
 }
 
+function renderCollateral(report: Report, ctx: Ctx): string {
+  const { c } = ctx;
+  const rows = report.collateral ?? [];
+  const head = title(ctx, 'Collateral: bans that would have locked out your users');
+  const lines: string[] = [head];
+  const refused = rows.reduce((n, r) => n + r.loginsDuringBan, 0);
+  lines.push(
+    prose(
+      `${plural(rows.length, 'banned address', 'banned addresses')} also logged in successfully` +
+        (refused > 0 ? `; ${plural(refused, 'login')} fell inside a ban and would have been refused` : ''),
+      ctx,
+    ),
+  );
+  // One sentence for the most affected address says what the table means.
+  const top = rows[0];
+  if (top !== undefined) {
+    const who = top.users.length === 0 ? 'a user' : clean(top.users[0]!, MAX_NAME);
+    lines.push(
+      `${INDENT}${c.yellow('!')}` +
+        prose(
+          `the ${clean(top.jails.join(', '), MAX_NAME)} ban of ${clean(top.ip, MAX_ID)} at ` +
+            `${ctx.time.show(top.firstBan)} would have locked out ${who} (last login ${ctx.time.show(top.lastSuccess)})`,
+          ctx,
+          INDENT + '  ',
+        ).slice(INDENT.length + 1),
+    );
+  }
+  const showCountry = report.geoip !== undefined;
+  const columns: Column[] = [{ header: 'IP', align: 'left' }];
+  if (showCountry) columns.push({ header: 'Country', short: 'CC', align: 'left' });
+  columns.push(
+    { header: 'Users', align: 'left', min: 24 },
+    { header: 'Logins', align: 'right' },
+    { header: 'Last login', align: 'left' },
+    { header: 'Jails', align: 'left', min: 6 },
+    { header: 'First ban', align: 'left' },
+    { header: 'Failures', short: 'Fails', align: 'right' },
+    { header: 'Refused', align: 'right' },
+  );
+  const body = rows.map((r) => {
+    const row = [clean(r.ip, MAX_ID)];
+    if (showCountry) row.push(r.country === undefined ? NO_VALUE : clean(r.country, 8));
+    row.push(
+      r.users.length === 0 ? NO_VALUE : listOf(r.users, 3),
+      count(r.logins),
+      ctx.time.show(r.lastSuccess),
+      r.jails.map((j) => clean(j, MAX_NAME)).join(', '),
+      ctx.time.show(r.firstBan),
+      count(r.failures),
+      count(r.loginsDuringBan),
+    );
+    return row;
+  });
+  lines.push(drawTable(columns, body, ctx));
+  return lines.join('\n');
+}
+
+const REASON_TEXT: Record<CompromiseReason, string> = {
+  'failed-other-accounts': 'other accounts',
+  'failed-this-account': 'this account',
+  'after-burst': 'burst',
+};
+
+function renderCompromises(report: Report, ctx: Ctx): string {
+  const { c } = ctx;
+  const rows = report.compromises ?? [];
+  const head = title(ctx, 'Possible compromise');
+  if (rows.length === 0 && report.stats.successes === 0) {
+    return `${head}\n${INDENT}No successful login was seen in these logs, so none can be judged.`;
+  }
+  if (rows.length === 0) return `${head}\n${INDENT}${c.green('No successful login followed failures from the same address or a burst on the account.')}`;
+  const intro = prose(
+    `${plural(rows.length, 'successful login')} after failures. Why: the address had failed as other accounts ` +
+      `or as this account before (and had not logged in as it before failing), or a burst of failures on the account ` +
+      `from other addresses came shortly before`,
+    ctx,
+  );
+  const showCountry = report.geoip !== undefined;
+  const columns: Column[] = [
+    { header: 'Account', align: 'left', min: 10 },
+    { header: 'IP', align: 'left' },
+  ];
+  if (showCountry) columns.push({ header: 'Country', short: 'CC', align: 'left' });
+  columns.push(
+    { header: 'Login', align: 'left' },
+    { header: 'Logins', align: 'right' },
+    { header: 'Why', align: 'left', min: 12 },
+    { header: 'Failures before', short: 'Fails', align: 'right' },
+    { header: 'Banned', align: 'left' },
+  );
+  const body = rows.map((r) => {
+    const row = [clean(r.user, MAX_NAME), clean(r.ip, MAX_ID)];
+    if (showCountry) row.push(r.country === undefined ? NO_VALUE : clean(r.country, 8));
+    const why = r.reasons.map((x) =>
+      x === 'after-burst' ? `${REASON_TEXT[x]} (${count(r.burstFailures)} from ${plural(r.burstIps, 'IP')})` : REASON_TEXT[x],
+    );
+    row.push(
+      ctx.time.show(r.time),
+      count(r.logins),
+      why.join(', '),
+      count(r.priorFailures),
+      r.duringBan ? 'in a ban' : r.banned ? 'yes' : 'no',
+    );
+    return row;
+  });
+  return `${head}\n${intro}\n${drawTable(columns, body, ctx)}`;
+}
+
+function renderAccounts(accounts: readonly ReportAccount[], ctx: Ctx): string {
+  const head = title(ctx, 'Accounts under attack');
+  if (accounts.length === 0) return `${head}\n${INDENT}No usernames were captured.`;
+  const existing = accounts.filter((a) => a.exists);
+  const unknown = accounts.filter((a) => !a.exists);
+  const out: string[] = [
+    head,
+    prose(
+      `Usernames compared without case and grouped by the part before @; ` +
+        `${plural(existing.length, 'existing account')} (seen logging in), ${plural(unknown.length, 'name')} that never logged in`,
+      ctx,
+    ),
+  ];
+  const columns = (first: string): Column[] => [
+    { header: first, align: 'left', min: 10 },
+    { header: 'Names', align: 'left', min: 10 },
+    { header: 'Attempts', align: 'right' },
+    { header: 'IPs', align: 'right' },
+    { header: 'Countries', short: 'CC', align: 'left', min: 6 },
+    { header: 'First seen', align: 'left' },
+    { header: 'Last seen', align: 'left' },
+  ];
+  const row = (a: ReportAccount): string[] => [
+    clean(a.key, MAX_NAME),
+    // The names behind the group, each marked when it is the one that logs in.
+    a.names.length === 1 && a.names[0]!.name === a.key && !a.names[0]!.exists
+      ? NO_VALUE
+      : listOf(a.names.map((n) => (n.exists && a.names.length > 1 ? `${n.name}*` : n.name)), 3),
+    count(a.attempts),
+    count(a.ips),
+    a.countries.length === 0 ? NO_VALUE : listOf(a.countries, 4),
+    ctx.time.show(a.first),
+    ctx.time.show(a.last),
+  ];
+  if (existing.length > 0) {
+    out.push('', `${INDENT}${ctx.c.bold('Existing accounts')} (logged in successfully; * = the name that logs in)`);
+    out.push(drawTable(columns('Account'), existing.map(row), ctx));
+  }
+  if (unknown.length > 0) {
+    const shown = unknown.slice(0, ctx.top);
+    out.push('', `${INDENT}${ctx.c.bold('Never logged in')} (${count(shown.length)} of ${count(unknown.length)}, most attempts first)`);
+    if (shown.length > 0) out.push(drawTable(columns('Name'), shown.map(row), ctx));
+  }
+  return out.join('\n');
+}
+
+function renderBelowRadar(report: Report, ctx: Ctx): string {
+  const { c } = ctx;
+  const br = report.belowRadar!;
+  const head = title(ctx, 'Below the radar');
+  if (br.failures === 0) return `${head}\n${INDENT}${c.green('Every address with failures was banned at least once.')}`;
+  const out: string[] = [
+    head,
+    prose(
+      `${plural(br.failures, 'failure')} from ${plural(br.addresses, 'address', 'addresses')} that were never banned; ` +
+        `"Group jail" = what a jail counting the whole group with the same thresholds would have done`,
+      ctx,
+    ),
+  ];
+  const groupTable = (label: string, groups: readonly ReportRadarGroup[], what: string): void => {
+    out.push('');
+    if (groups.length === 0) {
+      out.push(`${INDENT}${c.bold(label)}: none with several addresses`);
+      return;
+    }
+    const shown = groups.slice(0, ctx.top);
+    out.push(`${INDENT}${c.bold(label)} (${count(shown.length)} of ${count(groups.length)})`);
+    const columns: Column[] = [{ header: what, align: 'left', min: 12 }];
+    const isAsn = groups[0]!.kind === 'asn';
+    const isUser = groups[0]!.kind === 'username';
+    if (!isUser) columns.push({ header: isAsn ? 'Organisation' : 'AS', align: 'left', min: 6 });
+    columns.push(
+      { header: 'Countries', short: 'CC', align: 'left', min: 4 },
+      { header: 'IPs', align: 'right' },
+      { header: 'Attempts', align: 'right' },
+      { header: 'Max/IP', align: 'right' },
+    );
+    if (!isUser) columns.push({ header: 'Usernames', align: 'left', min: 10 });
+    columns.push(
+      { header: 'First', align: 'left' },
+      { header: 'Last', align: 'left' },
+      { header: 'Group jail', align: 'left', min: 10 },
+    );
+    // Dates only: these tables summarise weeks, and the columns are many.
+    const day = (ms: EpochMs): string => {
+      const shown = ctx.time.show(ms);
+      const cut = shown.lastIndexOf(' ');
+      return cut > 0 ? shown.slice(0, cut) : shown;
+    };
+    const body = shown.map((g) => {
+      const row = [clean(g.key, MAX_NAME)];
+      if (!isUser) row.push(isAsn ? (g.org === undefined ? NO_VALUE : clean(g.org, MAX_NAME)) : g.asn === undefined ? NO_VALUE : `AS${g.asn}`);
+      row.push(g.countries.length === 0 ? NO_VALUE : listOf(g.countries, 3), count(g.addresses), count(g.attempts), count(g.maxPerAddress));
+      if (!isUser) row.push(g.usernames.length === 0 ? NO_VALUE : listOf(g.usernames, 1, g.distinctUsernames));
+      row.push(day(g.first), day(g.last), verdict(g.caught));
+      return row;
+    });
+    out.push(drawTable(columns, body, ctx));
+  };
+  groupTable('Networks (/24, /64)', br.networks, 'Network');
+  groupTable('Autonomous systems', br.asns, 'ASN');
+  groupTable('Password spraying (one username, many addresses)', br.spraying, 'Username');
+  return out.join('\n');
+}
+
+/** Text wrapped at word boundaries to the table width, each line indented. */
+function prose(text: string, ctx: Ctx, indent = INDENT): string {
+  const room = Math.max(20, ctx.width - indent.length);
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && displayWidth(line) + 1 + displayWidth(word) > room) {
+      out.push(indent + line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  if (line !== '') out.push(indent + line);
+  return out.join('\n');
+}
+
+/** `2 bans, 14 blocked` or `-` for a group-keyed jail. */
+function verdict(v: ReportGroupVerdict): string {
+  if (v.bans === 0) return NO_VALUE;
+  return `${plural(v.bans, 'ban')}, ${count(v.blocked)} blocked`;
+}
+
+/** Up to `max` cleaned items joined by commas, then `+N` for the rest (of `total` when given). */
+function listOf(items: readonly string[], max: number, total = items.length): string {
+  const shown = items.slice(0, max).map((x) => (x === '' ? '(empty)' : clean(x, MAX_NAME)));
+  const rest = total - shown.length;
+  return rest > 0 ? `${shown.join(', ')} +${count(rest)}` : shown.join(', ');
+}
+
 // ---- layout ---------------------------------------------------------------------------------
 
 // Borderless: columns separated by GAP, rows indented by INDENT, no rules.
@@ -251,34 +524,43 @@ const PLAIN_CHARS = {
 };
 
 /** Lays out cells (already sanitised, colour-free except deliberate styling) to fit ctx.width. */
-function drawTable(columns: readonly Column[], rows: readonly string[][], ctx: Ctx): string {
+export function drawTable(columns: readonly Column[], rows: readonly string[][], ctx: Ctx): string {
   const { widths, headers } = fitWidths(columns, rows, ctx.width);
-  const table = new Table({
-    head: headers.map((h) => ctx.c.bold(h)),
-    colWidths: widths,
-    colAligns: columns.map((col) => col.align),
-    chars: PLAIN_CHARS,
-    // cli-table3 colours headers and borders through @colors/colors, which detects the terminal
-    // by itself; all colour must come from our chalk instance instead.
-    style: { 'padding-left': 0, 'padding-right': 0, head: [], border: [], compact: true },
-    wordWrap: false,
-  });
-  for (const row of rows) {
-    table.push(
-      row.map((cell, i) => {
-        const col = columns[i];
-        const w = widths[i] ?? 0;
-        // Paths lose their start, not their file name; other cells are cut by cli-table3 with '…'.
-        return col?.keepEnd === true && displayWidth(cell) > w ? fitStart(cell, w) : cell;
-      }),
-    );
+  // cli-table3's layout takes time quadratic in the rows (a million attacking addresses would
+  // never print, #5); with fixed widths, blocks of rows laid out apart give the same lines.
+  const blocks: string[] = [];
+  for (let from = 0; from === 0 || from < rows.length; from += TABLE_BLOCK_ROWS) {
+    const table = new Table({
+      head: from === 0 ? headers.map((h) => ctx.c.bold(h)) : [],
+      colWidths: widths,
+      colAligns: columns.map((col) => col.align),
+      chars: PLAIN_CHARS,
+      // cli-table3 colours headers and borders through @colors/colors, which detects the terminal
+      // by itself; all colour must come from our chalk instance instead.
+      style: { 'padding-left': 0, 'padding-right': 0, head: [], border: [], compact: true },
+      wordWrap: false,
+    });
+    for (const row of rows.slice(from, from + TABLE_BLOCK_ROWS)) {
+      table.push(
+        row.map((cell, i) => {
+          const col = columns[i];
+          const w = widths[i] ?? 0;
+          // Paths lose their start, not their file name; other cells are cut by cli-table3 with '…'.
+          return col?.keepEnd === true && displayWidth(cell) > w ? fitStart(cell, w) : cell;
+        }),
+      );
+    }
+    blocks.push(table.toString());
   }
-  return table
-    .toString()
+  return blocks
+    .join('\n')
     .split('\n')
     .map((line) => line.trimEnd())
     .join('\n');
 }
+
+// Rows per cli-table3 instance in drawTable (its layout is quadratic in the rows).
+const TABLE_BLOCK_ROWS = 200;
 
 /**
  * Natural column widths; when the table is too wide, short headers first, then the flexible
@@ -314,12 +596,13 @@ function fitWidths(
 
 // ---- helpers --------------------------------------------------------------------------------
 
-function title(ctx: Ctx, text: string): string {
+/** A section title. */
+export function title(ctx: Ctx, text: string): string {
   return ctx.c.bold.underline(text);
 }
 
 /** Log-derived text made safe and short; tabs become spaces so they cannot break alignment. */
-function clean(s: string, max: number): string {
+export function clean(s: string, max: number): string {
   // Truncate first (bounded work on 10 kB input), then sanitise, then truncate what is visible.
   return truncate(forTerminal(truncate(s, max * 4)).replaceAll('\t', ' '), max);
 }
@@ -332,13 +615,14 @@ function stripStyle(s: string): string {
 }
 
 /** Integer with thousands separators, locale-independent. */
-function count(n: number): string {
+export function count(n: number): string {
   const digits = String(Math.trunc(Math.abs(n)));
   const grouped = digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   return n < 0 ? `-${grouped}` : grouped;
 }
 
-function plural(n: number, one: string, many = `${one}s`): string {
+/** `1 ban`, `2 bans`, with thousands separators. */
+export function plural(n: number, one: string, many = `${one}s`): string {
   return `${count(n)} ${n === 1 ? one : many}`;
 }
 
@@ -393,6 +677,21 @@ function collectShownTimes(report: Report, top: number): EpochMs[] {
   for (const u of [...report.usernames].sort(compareUsernames).slice(0, top)) {
     add(u.first);
     add(u.last);
+  }
+  for (const x of report.collateral ?? []) {
+    add(x.lastSuccess);
+    add(x.firstBan);
+  }
+  for (const x of report.compromises ?? []) add(x.time);
+  const accounts = report.accounts ?? [];
+  for (const a of [...accounts.filter((x) => x.exists), ...accounts.filter((x) => !x.exists).slice(0, top)]) {
+    add(a.first);
+    add(a.last);
+  }
+  const br = report.belowRadar;
+  for (const g of br === undefined ? [] : [...br.networks.slice(0, top), ...br.asns.slice(0, top), ...br.spraying.slice(0, top)]) {
+    add(g.first);
+    add(g.last);
   }
   return times;
 }

@@ -4,9 +4,10 @@
 // lastIndex itself, so no match state leaks between calls.
 
 // C0 controls except tab, DEL, and C1 controls: ESC starts ANSI/OSC sequences, CR and BS
-// overwrite what is already on screen, LF forges table rows. Stripping ESC alone already
+// overwrite what is already on screen, LF (and U+2028/2029, line breaks to mail clients and
+// web viewers, #5) forges table rows. Stripping ESC alone already
 // defuses `\x1b[31m` (the rest shows as plain `[31m`), which also makes the attempt visible.
-const TERMINAL_UNSAFE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/gu;
+const TERMINAL_UNSAFE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/gu;
 
 // Bidi embeddings/overrides/isolates (U+202A–202E, U+2066–2069) reorder the text that follows
 // them, so a username could make the next columns read backwards ("Trojan Source"). The

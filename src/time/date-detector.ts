@@ -8,7 +8,8 @@ import { civilFromMs } from './civil.js';
 import { ISO_TEMPLATE_INDEX, SYSLOG_TEMPLATE_INDEX, TAI64N_TEMPLATE_INDEX } from './default-templates.js';
 import { templatesForDatePattern } from './date-template.js';
 import type { TemplateSpec } from './date-template.js';
-import { compilePyRegex } from './py-regex.js';
+import { ConfigError } from '../errors.js';
+import { describeRegexError, readGroup, translateOrThrow } from '../filter/translate-regex.js';
 import { exYearRegex, resolveTime, timeFromGroups } from './strptime.js';
 import type { TimeContext } from './strptime.js';
 import type { Zone } from './zone.js';
@@ -58,7 +59,19 @@ export interface DateDetectorOptions {
 
 interface Compiled {
   spec: TemplateSpec;
-  re: RegExp;
+  /**
+   * Compiled with no flags, or only `d` when group 1 must be located by its indices.
+   * undefined until first use for builtin templates (user patterns compile up front, so
+   * their errors surface before any line is read).
+   */
+  re: RegExp | undefined;
+  /**
+   * Python group number → JS group names, set only when conditional rewriting duplicated
+   * groups (JS numbers then differ from Python's); undefined: numbers agree.
+   */
+  numbered: Map<number, string[]> | undefined;
+  /** Python group name → JS names, for the strptime fields (same caveat). */
+  named: Map<string, string[]> | undefined;
 }
 
 const NO_FAST = null;
@@ -99,8 +112,9 @@ export function createDateDetector(
   const maxExYear = Math.min(Math.floor(maxYear / 10), 209) * 10 + 9;
   const specs = templatesForDatePattern(datepattern, exYear);
   const compiled: Compiled[] = specs.map((spec) => {
-    const re = compilePyRegex(spec.pyRegex, `datepattern template '${spec.name}'`);
-    return { spec, re: spec.wrapped ? re : new RegExp(re.source, re.flags + 'd') };
+    const c: Compiled = { spec, re: undefined, numbered: undefined, named: undefined };
+    if (spec.builtin !== true) compileTemplate(c);
+    return c;
   });
   const fast =
     options.fastPaths !== false &&
@@ -111,9 +125,68 @@ export function createDateDetector(
   return new Detector(compiled, zone, fast, maxExYear);
 }
 
+interface Translation {
+  source: string;
+  numbered: Map<number, string[]> | undefined;
+  named: Map<string, string[]> | undefined;
+}
+
+// Every detector compiles the same default templates: translate each distinct source once.
+const translations = new Map<string, Translation>();
+
+// One translator for the whole code base: date templates go through the filter's
+// Python → JS translation (flags spelled out, Python's `.`/`\s`/`$`, case folding).
+function compileTemplate(c: Compiled): RegExp {
+  const spec = c.spec;
+  const what = `datepattern template '${spec.name}'`;
+  let t = translations.get(spec.pyRegex);
+  if (t === undefined) {
+    try {
+      const tr = translateOrThrow(spec.pyRegex);
+      t = tr.numbered
+        ? { source: tr.source, numbered: undefined, named: undefined }
+        : { source: tr.source, numbered: tr.numberedGroups, named: tr.groups };
+    } catch (e) {
+      throw new ConfigError(`${what}: ${describeRegexError(e, spec.pyRegex)}`);
+    }
+    translations.set(spec.pyRegex, t);
+  }
+  try {
+    // `d` (indices) only where group 1 does not end the match.
+    c.re = new RegExp(t.source, spec.wrapped ? '' : 'd');
+    c.numbered = t.numbered;
+    c.named = t.named;
+    return c.re;
+  } catch (err) {
+    throw new ConfigError(`${what}: invalid regex: ${(err as Error).message}`);
+  }
+}
+
+// Group `n` of a match, by Python number.
+function groupN(c: Compiled, m: RegExpExecArray, n: number): string | undefined {
+  return c.numbered === undefined ? m[n] : readGroup(m, c.numbered.get(n) ?? []);
+}
+
+// Start/end of Python group `n` (needs the `d` flag).
+function spanN(c: Compiled, m: RegExpExecArray, n: number): [number, number] | undefined {
+  if (c.numbered === undefined) return m.indices?.[n];
+  for (const js of c.numbered.get(n) ?? []) {
+    const span = m.indices?.groups?.[js];
+    if (span !== undefined) return span;
+  }
+  return undefined;
+}
+
+// The strptime fields by Python name.
+function fieldGroups(c: Compiled, m: RegExpExecArray): Record<string, string | undefined> {
+  if (c.named === undefined) return m.groups ?? {};
+  const out: Record<string, string | undefined> = {};
+  for (const f of c.spec.fields) out[f] = readGroup(m, c.named.get(f) ?? []);
+  return out;
+}
+
 class Detector implements DateDetector {
   readonly templates: string[];
-  readonly regexes: string[];
   readonly none: boolean;
   readonly #compiled: readonly Compiled[];
   readonly #fast: boolean;
@@ -123,11 +196,14 @@ class Detector implements DateDetector {
   constructor(compiled: Compiled[], zone: Zone, fast: boolean, maxExYear: number) {
     this.#compiled = compiled;
     this.templates = compiled.map((c) => c.spec.name);
-    this.regexes = compiled.map((c) => c.re.source);
     this.none = compiled.length > 0 && compiled[0]?.spec.kind === 'none';
     this.#fast = fast;
     this.#maxExYear = maxExYear;
     this.#ctx = { refMs: 0, zone };
+  }
+
+  get regexes(): string[] {
+    return this.#compiled.map((c) => (c.re ?? compileTemplate(c)).source);
   }
 
   match(line: string, refMs: EpochMs): DateMatch | undefined {
@@ -146,7 +222,7 @@ class Detector implements DateDetector {
     let bestIndex = -1;
     for (let i = 0; i < list.length; i++) {
       const c = list[i] as Compiled;
-      const m = c.re.exec(line);
+      const m = (c.re ?? compileTemplate(c)).exec(line);
       if (m === null) continue;
       if (c.spec.anchored || m.index <= 1) return this.#finish(i, m);
       if (best === null || m.index < best.index) {
@@ -158,30 +234,32 @@ class Detector implements DateDetector {
   }
 
   #finish(index: number, m: RegExpExecArray): DateMatch | undefined {
-    const spec = (this.#compiled[index] as Compiled).spec;
+    const c = this.#compiled[index] as Compiled;
+    const spec = c.spec;
     let start: number;
     let end: number;
     if (spec.wrapped) {
       end = m.index + m[0].length;
-      start = end - (m[1]?.length ?? 0);
+      start = end - (groupN(c, m, 1)?.length ?? 0);
     } else {
-      const span = m.indices?.[1];
+      const span = spanN(c, m, 1);
       if (span === undefined) return undefined;
       [start, end] = span;
     }
     // An empty group 1 ({NONE}, optional dates): fail2ban keeps the line whole and uses
     // the previous time, exactly what "no date" means to the caller.
     if (start === end) return undefined;
-    return { time: this.#timeOf(spec, m), start, end, template: index };
+    return { time: this.#timeOf(c, m), start, end, template: index };
   }
 
-  #timeOf(spec: TemplateSpec, m: RegExpExecArray): EpochMs | undefined {
+  #timeOf(c: Compiled, m: RegExpExecArray): EpochMs | undefined {
+    const spec = c.spec;
     switch (spec.kind) {
       case 'pattern':
-        return timeFromGroups(m.groups ?? {}, spec.fields, this.#ctx);
+        return timeFromGroups(fieldGroups(c, m), spec.fields, this.#ctx);
       case 'epoch':
       case 'lepoch': {
-        const v = m[spec.valueGroup];
+        const v = groupN(c, m, spec.valueGroup);
         if (v === undefined) return undefined;
         let ms = Number(v) * 1000;
         // LEPOCH: 13+ characters are milliseconds, 16+ digits without a dot microseconds.
@@ -189,7 +267,7 @@ class Detector implements DateDetector {
         return Math.round(ms * 1000) / 1000;
       }
       case 'tai64n': {
-        const v = m[1];
+        const v = groupN(c, m, 1);
         return v === undefined ? undefined : tai64nSeconds(v, 0) * 1000;
       }
       default:

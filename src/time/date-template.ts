@@ -29,6 +29,8 @@ export interface TemplateSpec {
   fields: string[];
   /** The datepattern this came from, when it is a strptime pattern. */
   pattern: string | undefined;
+  /** One of fail2ban's default templates: known to compile, so compiled on first use. */
+  builtin?: boolean;
 }
 
 const RE_GLOBALFLAGS = /\(\?[a-z]+\)/;
@@ -242,7 +244,7 @@ export function defaultTemplates(exYear: string, lineBeginOnly: boolean): Templa
     }
     rest.push(t);
   }
-  const all = [...anchoredCopies, ...rest];
+  const all = [...anchoredCopies, ...rest].map((t) => ({ ...t, builtin: true }));
   // fail2ban filters {^LN-BEG} on the LINE_BEGIN flag only, not LINE_END.
   return lineBeginOnly ? all.filter((t) => t.lineBegin) : all;
 }

@@ -1,23 +1,20 @@
 // `banreplay audit`: resolve → discover → replay → report → enrich → render.
 // Thin wiring only; every step lives in its own module. Returns the text to print
 // and the problems to report; main.ts owns stdout, stderr and the exit code.
-import { Chalk } from 'chalk';
 import { buildReport } from '../../analysis/build-report.js';
+import { applyWindow } from '../../analysis/window.js';
 import { replay } from '../../pipeline/replay.js';
-import { discoverSources } from '../../source/discover.js';
-import { formatTime } from '../../time/format-time.js';
+import { deliverReport, outputOptions, planOutput, readOutputArgs, windowScan, type OutputArgs } from '../audit-output.js';
+import { createProgress } from '../progress.js';
 import { pathsPositional, readReplayArgs, replayOptions, type ReplayArgs } from '../options.js';
 import { resolveAuditConfig } from '../resolve-config.js';
 import type { CommandIo, CommandResult, CommandSpec } from './command-io.js';
+import { loadInputs } from './load-inputs.js';
 
-/** Output formats of `audit`. */
-export const AUDIT_FORMATS = ['table', 'json'] as const;
+export { AUDIT_FORMATS } from '../audit-output.js';
 
-/** Arguments of `audit`. */
-export interface AuditArgs extends ReplayArgs {
-  format: (typeof AUDIT_FORMATS)[number];
-  top: number;
-}
+/** Arguments of `audit`: the replay options plus the output options (audit-output.ts). */
+export interface AuditArgs extends ReplayArgs, OutputArgs {}
 
 /** `banreplay audit [PATH...]`. */
 export const auditCommand: CommandSpec<AuditArgs> = {
@@ -26,13 +23,10 @@ export const auditCommand: CommandSpec<AuditArgs> = {
   synopsis: 'audit [PATH...] [options]',
   summary: 'replay logs and report the bans fail2ban would have issued',
   builder: (y) =>
-    pathsPositional(replayOptions(y))
-      .option('format', { alias: 'f', choices: AUDIT_FORMATS, default: 'table', describe: 'output format' })
-      .option('top', { type: 'number', default: 15, describe: 'rows in the top-username list' }),
+    outputOptions(pathsPositional(replayOptions(y))),
   toArgs: (a) => ({
     ...readReplayArgs(a),
-    format: a['format'] === 'json' ? 'json' : 'table',
-    top: typeof a['top'] === 'number' ? a['top'] : 15,
+    ...readOutputArgs(a),
   }),
   readsStdin: (args) => args.paths.includes('-'),
   color: (args) => args.color,
@@ -42,61 +36,60 @@ export const auditCommand: CommandSpec<AuditArgs> = {
 /** Runs `audit` with already-parsed arguments. */
 export async function runAudit(args: AuditArgs, io: CommandIo): Promise<CommandResult> {
   const config = resolveAuditConfig(args, io.filtersDir);
+  // Output options, --since/--until and mail addresses are checked before any log is read.
+  const output = planOutput(args, config.now, config.zone);
   const warnings = [...config.warnings];
-  const discovered = await discoverSources(config.paths, { rotated: args.rotated });
-  // logpath entries come from configuration written for several distributions:
-  // a missing one is normal as long as some input exists.
-  const problems: Error[] = config.pathsFromLogpath && discovered.files.length > 0 ? [] : [...discovered.problems];
-  if (discovered.files.length === 0 && problems.length === 0) {
-    problems.push(new Error(`no log file found in ${config.paths.join(', ')}`));
-  }
+  // Discovery (jail logpaths or PATHs) and stdin's year reference, shared with `tune`.
+  const inputs = await loadInputs(config, args.rotated, io);
+  const problems: Error[] = inputs.problems;
+  warnings.push(...inputs.warnings);
   // Start opening the GeoIP database while the logs are read.
   const geoPromise = args.geoip
     ? import('../../enrich/geoip.js').then((m) =>
-        m.openGeoIp(args.geoipDb === undefined ? {} : { database: args.geoipDb }),
+        m.openGeoIp({ database: args.geoipDb, asnDatabase: args.asnDb }),
       )
     : undefined;
   geoPromise?.catch(() => undefined);
 
-  const files = discovered.files.map((f) =>
-    f.path === '-' && f.mtimeMs === undefined ? { ...f, mtimeMs: io.stdinMtimeMs } : f,
-  );
+  const allFiles = inputs.files;
+  // --since/--until (#8): skip files that end long before the window, stop past its end.
+  const { files, stopAfter } = windowScan(output, allFiles, config.jails);
+  const progress =
+    io.progress === undefined || args.quiet ? undefined : createProgress(files, io.progress, () => Date.now());
   const outcome = await replay(
     {
       files,
       jails: config.jails,
-      scan: config.scan,
+      scan: { ...config.scan, stopAfter, onProgress: progress?.onProgress },
       counting: args.counting,
       whileBanned: args.whileBanned,
     },
-    { stdin: io.stdin, signal: io.signal },
+    { stdin: io.stdin, signal: io.signal, ...(progress === undefined ? {} : { onFile: progress.onFile }) },
   );
+  progress?.done();
   problems.push(...outcome.problems);
   for (const f of outcome.files) for (const w of f.warnings) warnings.push(`${f.path}: ${w}`);
 
+  // Only events inside the window are reported; the replay saw the history before it.
+  const windowed = applyWindow(outcome, output.window);
+  // GeoIP feeds the analysis itself (countries per username, ASN groups), not only the ips (#6).
+  const geo = geoPromise === undefined ? undefined : await geoPromise;
+  if (geo !== undefined) warnings.push(...geo.warnings);
   let report = buildReport(
-    outcome,
+    windowed,
     config.jails.map((j) => j.spec),
+    { geo, counting: args.counting },
   );
-  if (geoPromise !== undefined) {
-    const { enrichReport } = await import('../../enrich/geoip.js');
-    report = enrichReport(report, await geoPromise);
-  }
+  if (output.window.since !== undefined || output.window.until !== undefined) report = { ...report, window: output.window };
 
-  const fmt = (ms: number): string => formatTime(ms, config.zone);
-  let output: string;
-  if (args.format === 'json') {
-    const { renderJson } = await import('../../report/render-json.js');
-    output = renderJson(report, { formatTime: fmt });
-  } else {
-    const { renderTable } = await import('../../report/render-table.js');
-    output = renderTable(report, {
-      chalk: new Chalk({ level: io.colorLevel }),
-      formatTime: fmt,
-      top: args.top,
-      // Not a terminal (a pipe, cron mail): 120 columns keep every column readable.
-      width: io.columns ?? 120,
-    });
-  }
-  return { output, warnings, problems };
+  const delivered = await deliverReport(report, args, output, {
+    outcome: windowed,
+    paths: files.map((f) => f.path),
+    zone: config.zone,
+    colorLevel: io.colorLevel,
+    columns: io.columns,
+  });
+  problems.push(...delivered.problems);
+  warnings.push(...delivered.warnings);
+  return { output: delivered.output, warnings: args.quiet ? [] : warnings, problems };
 }

@@ -14,6 +14,8 @@ export interface CommandIo {
   colorLevel: ColorSupportLevel;
   /** Terminal width when stdout is a terminal. */
   columns: number | undefined;
+  /** stderr when it is a terminal: where long runs draw their progress line (#8). */
+  progress?: { write(text: string): unknown; columns?: number | undefined } | undefined;
 }
 
 /** What a command produced. */

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../../../src/errors.js';
 import type { JailSpec } from '../../../src/types.js';
 import { loadFilter } from '../../../src/config/load-filter.js';
-import { loadJails, parseBool, splitLogpath, splitWords } from '../../../src/config/load-jails.js';
+import { loadJails, parseBool, readJailEntries, splitLogpath, splitWords } from '../../../src/config/load-jails.js';
 
 // Fixtures stay in the source tree; compiled tests run from build/test/unit/config/.
 function fixtures(): string {
@@ -61,6 +61,7 @@ test('jail.conf, jail.d/*.conf, jail.local, jail.d/*.local in order, with includ
       datepattern: '{^LN-BEG}%Y-%m-%d',
     },
     source: join(CONF, 'jail.conf'),
+    backend: 'auto',
   });
   const extra = byName(jails, 'demo-extra');
   assert.equal(extra.enabled, false);
@@ -128,12 +129,13 @@ test('code defaults apply when nothing sets an option', () => {
         datepattern: undefined,
         filterOverrides: {},
         source: join(dir, 'jail.local'),
+        backend: 'auto',
       },
     ]);
   });
 });
 
-test('bad values are ConfigErrors naming file, jail and key', () => {
+test('bad values are ConfigErrors naming file, jail and key, raised when the jail is loaded', () => {
   const cases: ReadonlyArray<readonly [string, string, RegExp]> = [
     ['bantime = forever', 'bantime', /invalid time value "forever"/],
     ['findtime = 10 parsecs', 'findtime', /invalid time value/],
@@ -142,8 +144,12 @@ test('bad values are ConfigErrors naming file, jail and key', () => {
   ];
   for (const [line, key, re] of cases) {
     withConfig({ 'jail.conf': `[DEFAULT]\nenabled = false\n[broken]\n${line}\n` }, (dir) => {
+      const entry = readJailEntries({ configDir: dir }).find((e) => e.name === 'broken');
+      assert.ok(entry !== undefined && !entry.enabled);
+      // fail2ban skips a disabled jail without reading its values.
+      assert.deepEqual(loadJails({ configDir: dir }), [], line);
       assert.throws(
-        () => loadJails({ configDir: dir }),
+        () => entry.load(),
         (err: unknown) => {
           assert.ok(err instanceof ConfigError, line);
           assert.equal(err.file, join(dir, 'jail.conf'), line);
@@ -196,4 +202,83 @@ test('helpers: booleans, word lists, logpath lines', () => {
     '/c/y.log',
     '/d/with space.log',
   ]);
+});
+
+test('only enabled jails are read: a broken enabled jail throws, a broken disabled one is left out', () => {
+  const text = '[DEFAULT]\nbantime = 10m\n[good]\nenabled = true\n[off]\nbantime = whenever\n[bad]\nenabled = yes\nmaxretry = x\n';
+  withConfig({ 'jail.conf': text }, (dir) => {
+    const entries = readJailEntries({ configDir: dir });
+    assert.deepEqual(
+      entries.map((e) => [e.name, e.enabled]),
+      [['good', true], ['off', false], ['bad', true]],
+    );
+    assert.equal(entries[0]?.load().bantime, 600);
+    assert.equal(entries[0]?.load(), entries[0]?.load(), 'load() is cached');
+    assert.throws(() => entries[1]?.load(), /invalid time value "whenever"/);
+    assert.throws(() => loadJails({ configDir: dir }), (e: unknown) => e instanceof ConfigError && e.section === 'bad' && e.key === 'maxretry');
+  });
+  // An `enabled` that cannot be read counts as enabled, so that its error surfaces.
+  withConfig({ 'jail.conf': '[odd]\nenabled = %(nope)s\n' }, (dir) => {
+    const [odd] = readJailEntries({ configDir: dir });
+    assert.equal(odd?.enabled, true);
+    assert.throws(() => odd?.load(), /%\(nope\)s refers to an option that is not defined/);
+  });
+});
+
+test('backend and the bantime.* options of bantime.increment', () => {
+  const text = `[DEFAULT]
+bantime.increment = true
+bantime.rndtime = 5m
+[inc]
+backend = %(default_backend)s
+default_backend = systemd
+bantime.factor = 3/2
+bantime.formula = ban.Time * math.exp(float(ban.Count+1)*banFactor)/math.exp(1*banFactor)
+bantime.maxtime = 1w
+bantime.overalljails = true
+[mult]
+bantime.multipliers = 1 5 30
+  60 300
+[off]
+bantime.increment = false
+bantime.factor = not a number
+`;
+  withConfig({ 'jail.conf': text }, (dir) => {
+    const jails = readJailEntries({ configDir: dir }).map((e) => e.load());
+    const inc = byName(jails, 'inc');
+    assert.equal(inc.backend, 'systemd');
+    assert.deepEqual(inc.banTimeIncrement, {
+      factor: 1.5,
+      formula: 'ban.Time * math.exp(float(ban.Count+1)*banFactor)/math.exp(1*banFactor)',
+      multipliers: [],
+      maxtime: 604800,
+      rndtime: 300,
+      overalljails: true,
+    });
+    assert.deepEqual(byName(jails, 'mult').banTimeIncrement, {
+      factor: 1,
+      formula: undefined,
+      multipliers: [1, 5, 30, 60, 300],
+      maxtime: undefined,
+      rndtime: 300,
+      overalljails: false,
+    });
+    // Off: the other bantime.* values are not even looked at.
+    assert.equal(byName(jails, 'off').banTimeIncrement, undefined);
+    assert.equal('banTimeIncrement' in byName(jails, 'off'), false);
+  });
+  const bad: ReadonlyArray<readonly [string, string, RegExp]> = [
+    ['bantime.factor = 2 * ban', 'bantime.factor', /expected a number/],
+    ['bantime.multipliers = 1 2 x', 'bantime.multipliers', /expected integers separated by spaces, got "x"/],
+    ['bantime.maxtime = soon', 'bantime.maxtime', /invalid time value "soon"/],
+  ];
+  for (const [line, key, re] of bad) {
+    withConfig({ 'jail.conf': `[j]\nenabled = true\nbantime.increment = on\n${line}\n` }, (dir) => {
+      assert.throws(
+        () => loadJails({ configDir: dir }),
+        (err: unknown) => err instanceof ConfigError && err.section === 'j' && err.key === key && re.test(err.message),
+        line,
+      );
+    });
+  }
 });

@@ -3,10 +3,11 @@
 // test writes itself), open errors, and enrichReport.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { BUNDLED_ASN } from '../../../src/enrich/bundled-asn.js';
 import {
   BUNDLED_DATABASE,
   bundledDatabasePath,
@@ -139,13 +140,15 @@ after(() => {
 describe('openGeoIp with the bundled database', () => {
   let geo: GeoIp;
   before(async () => {
-    geo = await openGeoIp({});
+    geo = await openGeoIp({ searchDirs: [] });
   });
 
   it('answers for stable, well-known public addresses', () => {
     // Resolvers and national carriers whose allocation has not moved in decades.
-    assert.deepEqual(geo.lookup('8.8.8.8'), { country: 'US' }); // Google Public DNS
-    assert.deepEqual(geo.lookup('2001:4860:4860::8888'), { country: 'US' }); // same, IPv6
+    // Country from the bundled mmdb, ASN and organisation from the bundled ASN table.
+    assert.deepEqual(geo.lookup('8.8.8.8'), { country: 'US', asn: 15169, org: 'Google LLC' }); // Google Public DNS
+    assert.deepEqual(geo.lookup('2001:4860:4860::8888'), { country: 'US', asn: 15169, org: 'Google LLC' }); // same, IPv6
+    assert.equal(geo.lookup('1.1.1.1')?.asn, 13335); // Cloudflare
     assert.equal(geo.lookup('1.1.1.1')?.country, 'AU'); // APNIC-registered (research prefix)
     assert.equal(geo.lookup('194.25.0.60')?.country, 'DE'); // Deutsche Telekom resolver
     assert.equal(geo.lookup('200.160.0.8')?.country, 'BR'); // NIC.br
@@ -198,9 +201,10 @@ describe('openGeoIp with the bundled database', () => {
   });
 
   it('opens the same file when given its path explicitly', async () => {
-    const explicit = await openGeoIp({ database: bundledDatabasePath() });
+    const explicit = await openGeoIp({ database: bundledDatabasePath(), searchDirs: [], asn: false });
     assert.equal(explicit.info.database, bundledDatabasePath());
     assert.equal(explicit.info.buildDate, geo.info.buildDate);
+    assert.equal(explicit.asnInfo, undefined);
     assert.deepEqual(explicit.lookup('8.8.8.8'), { country: 'US' });
   });
 
@@ -210,12 +214,17 @@ describe('openGeoIp with the bundled database', () => {
     assert.deepEqual(
       enriched.ips.map((i) => [i.ip, i.country, i.asn, i.org]),
       [
-        ['8.8.8.8', 'US', undefined, undefined],
+        ['8.8.8.8', 'US', 15169, 'Google LLC'],
         ['192.0.2.1', undefined, undefined, undefined],
         ['not-an-ip', undefined, undefined, undefined],
       ],
     );
-    assert.deepEqual(enriched.geoip, { database: BUNDLED_DATABASE, buildDate: geo.info.buildDate });
+    assert.deepEqual(enriched.geoip, {
+      database: BUNDLED_DATABASE,
+      buildDate: geo.info.buildDate,
+      asn: { database: BUNDLED_ASN, buildDate: geo.asnInfo?.buildDate },
+    });
+    assert.match(geo.asnInfo?.buildDate ?? '', /^\d{4}-\d{2}-\d{2}$/);
     // The input report is left as it was.
     assert.equal(report.ips[0]?.country, 'ZZ');
     assert.equal(report.geoip, undefined);
@@ -232,7 +241,7 @@ describe('openGeoIp with other database shapes', () => {
       ['2.125.160.0/24', { registered_country: { iso_code: 'de' } }],
       ['5.6.7.0/24', { city: { names: { en: 'Nowhere' } } }],
     ], 1_718_236_800n);
-    const geo = await openGeoIp({ database: file });
+    const geo = await openGeoIp({ database: file, searchDirs: [], asn: false });
     assert.deepEqual(geo.lookup('81.2.69.160'), { country: 'GB' });
     assert.deepEqual(geo.lookup('2.125.160.216'), { country: 'DE' });
     assert.equal(geo.lookup('5.6.7.8'), undefined, 'a record without usable fields');
@@ -246,8 +255,10 @@ describe('openGeoIp with other database shapes', () => {
     writeMmdb(file, 'GeoLite2-ASN', [
       ['1.128.0.0/11', { autonomous_system_number: 1221, autonomous_system_organization: 'Telstra Limited' }],
     ]);
-    const geo = await openGeoIp({ database: file });
+    const geo = await openGeoIp({ database: file, searchDirs: [] });
+    // An ASN database given as --geoip-db answers ASNs itself; no second ASN source.
     assert.deepEqual(geo.lookup('1.128.0.1'), { asn: 1221, org: 'Telstra Limited' });
+    assert.equal(geo.asnInfo?.database, file);
     const enriched = enrichReport(reportWith(['1.128.0.1']), geo);
     assert.deepEqual([enriched.ips[0]?.country, enriched.ips[0]?.asn, enriched.ips[0]?.org], [undefined, 1221, 'Telstra Limited']);
   });
@@ -285,7 +296,7 @@ describe('lookupKey', () => {
 describe('openGeoIp errors', () => {
   it('reports a missing file as a ConfigError naming it', async () => {
     const file = path.join(dir, 'missing.mmdb');
-    await assert.rejects(openGeoIp({ database: file }), (err: unknown) => {
+    await assert.rejects(openGeoIp({ database: file, searchDirs: [] }), (err: unknown) => {
       assert.ok(err instanceof ConfigError);
       assert.equal(err.file, file);
       assert.match(err.message, /cannot open GeoIP database: no such file/);
@@ -296,7 +307,7 @@ describe('openGeoIp errors', () => {
   it('reports a file that is not an mmdb as a ConfigError', async () => {
     const file = path.join(dir, 'not.mmdb');
     writeFileSync(file, 'this is a CSV, not a database\n1.0.0.0,1.0.0.255,AU\n');
-    await assert.rejects(openGeoIp({ database: file }), (err: unknown) => {
+    await assert.rejects(openGeoIp({ database: file, searchDirs: [] }), (err: unknown) => {
       assert.ok(err instanceof ConfigError);
       assert.match(err.message, /not a readable MaxMind DB file/);
       return true;
@@ -304,6 +315,57 @@ describe('openGeoIp errors', () => {
   });
 
   it('reports a directory as a ConfigError', async () => {
-    await assert.rejects(openGeoIp({ database: dir }), ConfigError);
+    await assert.rejects(openGeoIp({ database: dir, searchDirs: [] }), ConfigError);
+    await assert.rejects(openGeoIp({ asnDatabase: path.join(dir, 'nope.mmdb'), searchDirs: [] }), ConfigError);
+  });
+});
+
+// ---- ASN sources and geoipupdate directories (issue #6) --------------------------------------
+
+describe('openGeoIp ASN sources', () => {
+  it('takes --asn-db over the bundled ASN data and over ASN fields of the country database', async () => {
+    const asnFile = path.join(dir, 'explicit-asn.mmdb');
+    writeMmdb(asnFile, 'GeoLite2-ASN', [['8.8.8.0/24', { autonomous_system_number: 64500, autonomous_system_organization: 'Test AS' }]], 1_718_236_800n);
+    const geo = await openGeoIp({ asnDatabase: asnFile, searchDirs: [] });
+    assert.deepEqual(geo.lookup('8.8.8.8'), { country: 'US', asn: 64500, org: 'Test AS' });
+    assert.equal(geo.lookup('1.1.1.1')?.asn, undefined, 'the named database does not know it');
+    assert.deepEqual(geo.asnInfo, { database: asnFile, buildDate: '2024-06-13', type: 'GeoLite2-ASN' });
+  });
+
+  it('uses GeoLite2 files found in the geoipupdate directories, first directory first', async () => {
+    const a = path.join(dir, 'geoip-a');
+    const b = path.join(dir, 'geoip-b');
+    mkdirSync(a);
+    mkdirSync(b);
+    writeMmdb(path.join(b, 'GeoLite2-City.mmdb'), 'GeoLite2-City', [['8.8.8.0/24', { country: { iso_code: 'NZ' } }]], 1_718_236_800n);
+    writeMmdb(path.join(b, 'GeoLite2-ASN.mmdb'), 'GeoLite2-ASN', [['8.8.8.0/24', { autonomous_system_number: 64501, autonomous_system_organization: 'Found AS' }]]);
+    writeMmdb(path.join(a, 'GeoLite2-Country.mmdb'), 'GeoLite2-Country', [['8.8.8.0/24', { country: { iso_code: 'CA' } }]], 1_718_236_800n);
+    const geo = await openGeoIp({ searchDirs: [a, b] });
+    assert.deepEqual(geo.lookup('8.8.8.8'), { country: 'CA', asn: 64501, org: 'Found AS' });
+    assert.equal(geo.info.database, path.join(a, 'GeoLite2-Country.mmdb'));
+    assert.equal(geo.info.buildDate, '2024-06-13');
+    assert.equal(geo.asnInfo?.database, path.join(b, 'GeoLite2-ASN.mmdb'));
+    assert.deepEqual(geo.warnings, []);
+    // --geoip-db wins over a found country database; the found ASN database still answers.
+    const named = await openGeoIp({ database: bundledDatabasePath(), searchDirs: [a, b] });
+    assert.deepEqual(named.lookup('8.8.8.8'), { country: 'US', asn: 64501, org: 'Found AS' });
+  });
+
+  it('skips a found database that cannot be read, with a warning, and falls back to the bundled data', async () => {
+    const c = path.join(dir, 'geoip-c');
+    mkdirSync(c);
+    writeFileSync(path.join(c, 'GeoLite2-Country.mmdb'), 'not a database');
+    writeFileSync(path.join(c, 'GeoLite2-ASN.mmdb'), 'not one either');
+    const geo = await openGeoIp({ searchDirs: [c] });
+    assert.equal(geo.info.database, BUNDLED_DATABASE);
+    assert.equal(geo.asnInfo?.database, BUNDLED_ASN);
+    assert.equal(geo.warnings.length, 2);
+    assert.match(geo.warnings[0]!, /GeoLite2-Country\.mmdb: .*not a readable MaxMind DB file.*using the bundled database/);
+    assert.deepEqual(geo.lookup('8.8.8.8'), { country: 'US', asn: 15169, org: 'Google LLC' });
+  });
+
+  it('looks nothing up for non-public addresses, in either source', async () => {
+    const geo = await openGeoIp({ searchDirs: [] });
+    for (const addr of ['192.0.2.1', '10.0.0.1', '2001:db8::1', 'fe80::1']) assert.equal(geo.lookup(addr), undefined, addr);
   });
 });

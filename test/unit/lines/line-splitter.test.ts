@@ -143,3 +143,22 @@ describe('LineSplitter overlong lines', () => {
     assert.equal(s.overlong, 1);
   });
 });
+
+describe('LineSplitter binary and overlong bookkeeping (#5)', () => {
+  it('counts lines with NUL or invalid UTF-8 once, with the first line number, for every chunking', () => {
+    const input = Buffer.concat([Buffer.from('ok\nnul\0x\n'), Buffer.from([0x62, 0xff, 0x0a]), Buffer.from('\u00e9t\u00e9\n\0\u00e9\n')]);
+    for (const chunks of chunkings(input)) {
+      const s = new LineSplitter(() => undefined, 1000);
+      for (const c of chunks) s.write(c);
+      s.end();
+      assert.deepEqual([s.lines, s.binary, s.firstBinary], [5, 3, 2], `chunks ${chunks.map((c) => c.length).join('+')}`);
+    }
+  });
+
+  it('remembers the first overlong line', () => {
+    const s = new LineSplitter(() => undefined, 3);
+    s.write(Buffer.from('abc\nabcd\nab\nabcdef\n'));
+    s.end();
+    assert.deepEqual([s.overlong, s.firstOverlong, s.binary], [2, 2, 0]);
+  });
+});

@@ -43,13 +43,13 @@ describe('readLines on good input', () => {
       [2, 'two'],
       [3, 'three'],
     ]);
-    assert.deepEqual(result, { lines: 3, overlong: 0, gzip: false, error: undefined });
+    assert.deepEqual(result, { lines: 3, overlong: 0, binary: 0, gzip: false, error: undefined, notes: [] });
   });
 
   it('reads an empty file as zero lines', async () => {
     const { lines, result } = await collect(write('empty.log', ''));
     assert.deepEqual(lines, []);
-    assert.deepEqual(result, { lines: 0, overlong: 0, gzip: false, error: undefined });
+    assert.deepEqual(result, { lines: 0, overlong: 0, binary: 0, gzip: false, error: undefined, notes: [] });
   });
 
   it('gunzips by content, multi-member, whatever the name', async () => {
@@ -75,7 +75,14 @@ describe('readLines on good input', () => {
       [3, 1],
       [4, DEFAULT_MAX_LINE_LENGTH],
     ]);
-    assert.deepEqual(result, { lines: 4, overlong: 1, gzip: false, error: undefined });
+    assert.deepEqual(result, {
+      lines: 4,
+      overlong: 1,
+      binary: 0,
+      gzip: false,
+      error: undefined,
+      notes: [`1 over-long line(s) skipped (longer than ${DEFAULT_MAX_LINE_LENGTH} characters; first at line 2)`],
+    });
     const small = await collect(write('long2.log', 'a\nbbbbbb\nc\n'), { maxLineLength: 5 });
     assert.deepEqual(small.lines, [
       [1, 'a'],
@@ -122,7 +129,8 @@ describe('readLines on damaged input: never rejects, keeps earlier lines', () =>
     const path = write('trunc.gz', gz.subarray(0, Math.floor(gz.length * 0.8)));
     const { lines, result } = await collect(path);
     assert.equal(result.gzip, true);
-    assert.equal(result.error?.message, `${path}: truncated gzip (unexpected end of file)`);
+    // The message says where the damage is: after the last complete line (#5).
+    assert.equal(result.error?.message, `${path}: truncated gzip (unexpected end of file) after line ${lines.length}`);
     assert.equal(result.error?.path, path);
     assert.ok(lines.length > 4000, `only ${lines.length} lines`);
     // Exactly the originals, in order; the partial line cut by the damage is dropped.

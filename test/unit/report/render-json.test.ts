@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { renderJson } from '../../../src/report/render-json.js';
 import type { Report } from '../../../src/types.js';
+import { forensicsReport } from './forensics-fixture.js';
 
 const HOSTILE = '\u001b[31mroot\u001b]0;pwned\u0007\r\n<script>alert(1)</script>\u202e\u009b2J' + 'x'.repeat(10_000);
 const t = (d: number, h: number, m = 0, s = 0): number => Date.UTC(2024, 0, d, h, m, s);
@@ -155,12 +156,19 @@ describe('renderJson', () => {
       ],
       usernames: [{ name: HOSTILE, attempts: 2, ips: 1, first: '2024-01-01T05:00:00+01:00', last: '2024-01-01T05:30:00+01:00' }],
       stats: { files: 1, lines: 10, noTime: 1, overlong: 2, failures: 13, successes: 1, bannedIps: 2, banEvents: 2, blocked: 5 },
-      geoip: { database: '@ip-location-db/geo-whois-asn-country-mmdb', buildDate: null },
+      geoip: { database: '@ip-location-db/geo-whois-asn-country-mmdb', buildDate: null, asn: null },
+      // A report built without forensics still has every key (issue #6).
+      collateral: [],
+      compromises: [],
+      accounts: [],
+      belowRadar: { failures: 0, addresses: 0, networks: [], asns: [], spraying: [] },
     });
   });
 
   it('keeps the documented key order', () => {
-    assert.deepEqual(Object.keys(doc), ['schema', 'span', 'files', 'jails', 'ips', 'usernames', 'stats', 'geoip']);
+    assert.deepEqual(Object.keys(doc), [
+      'schema', 'span', 'files', 'jails', 'ips', 'usernames', 'stats', 'geoip', 'collateral', 'compromises', 'accounts', 'belowRadar',
+    ]);
     const first = (k: string): Record<string, unknown> => (doc[k] as Array<Record<string, unknown>>)[0] ?? {};
     assert.deepEqual(Object.keys(first('files')), ['path', 'gzip', 'lines', 'noTime', 'overlong', 'first', 'last', 'warnings']);
     assert.deepEqual(Object.keys(first('jails')), ['name', 'filter', 'maxretry', 'findtime', 'bantime', 'failures', 'ids', 'bans']);
@@ -211,5 +219,45 @@ describe('renderJson', () => {
     });
     // span 2, file 2, bans start 2 + end 1, ips 4 + 2, usernames 2.
     assert.equal(seen.length, 15);
+  });
+});
+
+describe('renderJson forensics sections (issue #6)', () => {
+  const HOSTILE_NAME = '\u001b[2Jroot\u2028';
+  const text = renderJson(forensicsReport(HOSTILE_NAME), { formatTime: plusOne });
+  const doc = JSON.parse(text) as Record<string, unknown>;
+  const first = (k: string): Record<string, unknown> => (doc[k] as Array<Record<string, unknown>>)[0] ?? {};
+
+  it('writes each section with its documented keys, times formatted, absent values null', () => {
+    assert.deepEqual(doc['geoip'], {
+      database: '@ip-location-db/geo-whois-asn-country-mmdb',
+      buildDate: '2026-06-17',
+      asn: { database: '@ip-location-db/asn', buildDate: '2026-06-17' },
+    });
+    assert.deepEqual(Object.keys(first('collateral')), [
+      'ip', 'country', 'asn', 'org', 'users', 'logins', 'firstSuccess', 'lastSuccess', 'loginsDuringBan', 'jails', 'bans',
+      'firstBan', 'lastBan', 'failures', 'failedUsers',
+    ]);
+    assert.equal(first('collateral')['lastSuccess'], '2024-01-02T14:00:00+01:00');
+    assert.deepEqual(first('compromises'), {
+      user: HOSTILE_NAME, ip: '203.0.113.200', country: null, asn: null, org: null, time: '2024-01-03T04:20:00+01:00',
+      logins: 2, lastLogin: '2024-01-03T05:00:00+01:00', reasons: ['failed-other-accounts', 'after-burst'], priorFailures: 4,
+      priorUsers: ['dave@example.org', 'root'], burstFailures: 12, burstIps: 6, banned: false, duringBan: false,
+    });
+    const admin = (doc['accounts'] as Array<Record<string, unknown>>)[1]!;
+    assert.deepEqual(Object.keys(admin), ['key', 'exists', 'attempts', 'ips', 'countries', 'first', 'last', 'logins', 'names']);
+    assert.equal((admin['names'] as Array<Record<string, unknown>>)[0]!['lastLogin'], null);
+    const br = doc['belowRadar'] as Record<string, Array<Record<string, unknown>>>;
+    assert.deepEqual(Object.keys(br), ['failures', 'addresses', 'networks', 'asns', 'spraying']);
+    assert.deepEqual(Object.keys(br['networks']![0]!), [
+      'kind', 'key', 'asn', 'org', 'countries', 'addresses', 'attempts', 'maxPerAddress', 'networks', 'usernames',
+      'distinctUsernames', 'first', 'last', 'caught',
+    ]);
+    assert.deepEqual(br['spraying']![0]!['caught'], { jails: [], bans: 0, firstBan: null, blocked: 0, addresses: 0 });
+  });
+
+  it('keeps hostile usernames as data, inert as text', () => {
+    assert.ok(!/[\u001b\u2028]/.test(text));
+    assert.ok(text.includes('\\u001b[2Jroot\\u2028'));
   });
 });

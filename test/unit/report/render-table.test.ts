@@ -6,6 +6,7 @@ import { Chalk } from 'chalk';
 import { renderTable } from '../../../src/report/render-table.js';
 import { displayWidth } from '../../../src/report/text-width.js';
 import type { Report, ReportIp } from '../../../src/types.js';
+import { forensicsReport } from './forensics-fixture.js';
 
 const HOSTILE = '\u001b[31mroot\u001b]0;pwned\u0007\r<script>alert(1)</script>\u202eevil' + 'x'.repeat(10_000);
 
@@ -220,5 +221,43 @@ describe('renderTable', () => {
     assert.match(text, /Jan 02 04:04:05\+01:00/);
     assert.match(text, /Jan 03 12:00:00\+02:00/);
     assert.match(text, /Times +in UTC offset shown per time, year 2024/);
+  });
+});
+
+describe('renderTable forensics sections (issue #6)', () => {
+  const r = forensicsReport(HOSTILE);
+  const out = renderTable(r, { chalk: plain, formatTime: plusOne, width: 120 });
+
+  it('puts collateral first, then summary, bans, compromise, usernames, accounts, below the radar', () => {
+    assert.ok(out.startsWith('Collateral: bans that would have locked out your users\n'));
+    const at = (s: string): number => out.indexOf(`\n${s}\n`);
+    const order = ['Summary', 'Would-be bans', 'Possible compromise', 'Top attempted usernames', 'Accounts under attack', 'Below the radar'].map(at);
+    assert.ok(order.every((i) => i > 0), String(order));
+    assert.deepEqual([...order].sort((a, b) => a - b), order);
+  });
+
+  it('says who a ban would have locked out, and which databases answered', () => {
+    assert.match(out, /the dovecot ban of 198\.51\.100\.20 at Jan 02 10:04:00 would have\s+locked out/);
+    assert.match(out, /GeoIP\s+@ip-location-db\/geo-whois-asn-country-mmdb, built 2026-06-17\n\s+ASN\s+@ip-location-db\/asn, built 2026-06-17/);
+    const tame = renderTable(forensicsReport('mallory'), { chalk: plain, formatTime: plusOne, width: 120 });
+    assert.match(tame, /mallory\s+203\.0\.113\.200\s+-\s+Jan 03 04:20:00\s+2\s+other accounts, burst \(12 from 6 IPs\)\s+4\s+no/);
+  });
+
+  it('splits accounts and shows the group verdicts', () => {
+    assert.match(out, /Existing accounts[^\n]*\n[^\n]*\n\s+carol\s/);
+    assert.match(out, /Never logged in[^\n]*\n[^\n]*\n\s+admin\s/);
+    assert.match(out, /192\.0\.2\.0\/24 .* 1 ban, 6 blocked/);
+    assert.match(out, /AS15169 .* 2 bans, 20 blocked/);
+  });
+
+  it('neutralises hostile text in every new section', () => {
+    assert.ok(!/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/.test(out));
+    assert.ok(out.split('\n').every((l) => displayWidth(l) <= 200), 'bounded lines');
+  });
+
+  it('leaves the collateral section out when there is none', () => {
+    const none = renderTable({ ...r, collateral: [] }, { chalk: plain, formatTime: plusOne });
+    assert.ok(none.startsWith('Summary\n'));
+    assert.ok(!none.includes('Collateral'));
   });
 });

@@ -259,9 +259,35 @@ test('local stamps across DST go through the zone', () => {
 });
 
 test('bad datepatterns are ConfigErrors', () => {
-  for (const p of ['%Q', '%Y(?P<', '(?(1)a|b)%Y', '%Y-%m\n%Y-%m', '(?x)%Y']) {
+  for (const p of ['%Q', '%Y(?P<', '%Y(?P=nope)', '%Y-%m\n%Y-%m', '%Y)', '(?i)%Y(?-i:x)(?i)']) {
     assert.throws(() => createDateDetector(p, UTC), ConfigError, p);
   }
+});
+
+test("fail2ban's default templates compile on first use; user patterns up front", () => {
+  const d = createDateDetector(undefined, UTC);
+  assert.equal(d.regexes.length, d.templates.length); // compiles every one
+  assert.ok(d.regexes.every((r) => !r.includes('(?P')), 'translated to JS syntax');
+  assert.throws(() => createDateDetector('{^LN-BEG}\n%Y(', UTC), ConfigError);
+});
+
+test('datepatterns use the filter translator: Python flags, backreferences, {,n}, conditionals', () => {
+  // (?iu) from %b makes the month case-insensitive; the caseless separator may be backreferenced.
+  const apache = createDateDetector('%d(?P<_sep>[-/])%b(?P=_sep)%Y %H:%M:%S', UTC);
+  assert.equal(apache.match('x 24/NOV/2026 21:22:07 y', REF)?.time, Date.UTC(2026, 10, 24, 21, 22, 7));
+  assert.equal(apache.match('x 24/Nov-2026 21:22:07 y', REF), undefined);
+  assert.equal(createDateDetector('^x{,2}%Y-%m-%d %H:%M:%S', UTC).match('xx2026-11-24 21:22:07', REF)?.time,
+    Date.UTC(2026, 10, 24, 21, 22, 7));
+  assert.equal(createDateDetector('(?x) %Y - %m - %d', UTC).match('2026-11-24 z', REF)?.time, Date.UTC(2026, 10, 24));
+  // A conditional duplicates groups: group 1 and the fields are read through their aliases.
+  const cond = createDateDetector('(?P<br>\\[)?%Y-%m-%d %H:%M:%S(?(br)\\])', UTC);
+  const line = 'a [2026-11-24 21:22:07] b';
+  const m = cond.match(line, REF);
+  assert.equal(m?.time, Date.UTC(2026, 10, 24, 21, 22, 7));
+  assert.equal(cut(line, m), 'a  b');
+  assert.equal(cut('a 2026-11-24 21:22:07] b', cond.match('a 2026-11-24 21:22:07] b', REF)), 'a ] b');
+  // Python's `.` and `$`: no match across the end, `.` excludes only \n.
+  assert.equal(createDateDetector('^%Y-%m-%d.x$', UTC).match('2026-11-24\rx', REF)?.time, Date.UTC(2026, 10, 24));
 });
 
 // Deterministic generator of stamp shapes around the fast-path formats: every field is

@@ -2,7 +2,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { exYearRegex, expandStrptime, resolveTime, timeFromGroups } from '../../../src/time/strptime.js';
 import { templatesForDatePattern } from '../../../src/time/date-template.js';
-import { translatePyRegex } from '../../../src/time/py-regex.js';
 import { parseZone } from '../../../src/time/zone.js';
 import { ConfigError } from '../../../src/errors.js';
 
@@ -73,13 +72,6 @@ test('duplicate templates are a ConfigError; defaults after others are deduplica
   const mixed = templatesForDatePattern('{^LN-BEG}%H:%M:%S\n{^LN-BEG}', EXY);
   assert.equal(mixed.length, 17);
   assert.equal(mixed[0]?.name, '{^LN-BEG}24hour:Minute:Second');
-});
-
-test('Python regex translation', () => {
-  assert.deepEqual(translatePyRegex('(?iu)(?P<a>x)(?P=a)', 't'), { source: '(?<a>x)\\k<a>', flags: 'is' });
-  assert.equal(translatePyRegex('a{,3}\\Z[(?P<]', 't').source, 'a{0,3}$[(?P<]');
-  assert.throws(() => translatePyRegex('(?(1)a|b)', 't'), ConfigError);
-  assert.throws(() => translatePyRegex('(?x)a', 't'), ConfigError);
 });
 
 test('resolveTime: explicit fields, zone offset from the line', () => {

@@ -1,0 +1,218 @@
+// `banreplay timeline`: every event of one address or network from an ordinary replay, in time
+// order: failures (or attempts blocked during a ban), successful logins, simulated bans and
+// their ends. Pure; the raw lines come on the hits (ScanContext.keepTextFor), GeoIP from the
+// lookup passed in. A line matched by several jails is one event naming every jail.
+import ipaddr from 'ipaddr.js';
+import { describeGeoIp } from '../enrich/describe-geoip.js';
+import type { ReplayOutcome } from '../pipeline/replay.js';
+import type { EpochMs, JailSpec, TimelineAddress, TimelineEvent, TimelineReport } from '../types.js';
+import type { ReportGeo } from './build-report.js';
+
+/** An address or network to follow. */
+export interface TimelineTarget {
+  /** Normalised text: `203.0.113.7`, `2001:db8::1`, `203.0.113.0/24`. */
+  label: string;
+  /** True for failure ids inside the target (IPv4-mapped IPv6 ids count as IPv4). */
+  matches(id: string): boolean;
+}
+
+type Addr = ipaddr.IPv4 | ipaddr.IPv6;
+
+/** Parses `ADDRESS` or `ADDRESS/PREFIX`; undefined when it is neither. */
+export function parseTimelineTarget(text: string): TimelineTarget | undefined {
+  const t = text.trim();
+  let range: [Addr, number];
+  try {
+    if (t.includes('/')) {
+      const [a, bits] = ipaddr.parseCIDR(t);
+      range = [unmap(a), a.kind() === 'ipv6' && unmap(a).kind() === 'ipv4' ? bits - 96 : bits];
+    } else {
+      if (!ipaddr.isValid(t) || (!t.includes(':') && !ipaddr.IPv4.isValidFourPartDecimal(t))) return undefined;
+      const a = unmap(ipaddr.parse(t));
+      range = [a, a.kind() === 'ipv4' ? 32 : 128];
+    }
+  } catch {
+    return undefined;
+  }
+  const [base, bits] = range;
+  if (bits < 0) return undefined;
+  const single = bits === (base.kind() === 'ipv4' ? 32 : 128);
+  const network = single ? base : networkBase(base, bits);
+  const label = single ? base.toString() : `${network.toString()}/${bits}`;
+  const cache = new Map<string, boolean>();
+  return {
+    label,
+    matches(id: string): boolean {
+      let hit = cache.get(id);
+      if (hit === undefined) {
+        const a = parseId(id);
+        hit = a !== undefined && a.kind() === base.kind() && (a as ipaddr.IPv4).match(base as ipaddr.IPv4, bits);
+        cache.set(id, hit);
+      }
+      return hit;
+    },
+  };
+}
+
+/** Options of buildTimeline. */
+export interface BuildTimelineOptions {
+  /** Path of each input by its index in the run's file list (Hit.file). */
+  paths: readonly string[];
+  geo?: ReportGeo | undefined;
+}
+
+/** Builds the timeline of `target` from a finished replay over `jails`. */
+export function buildTimeline(
+  outcome: ReplayOutcome,
+  jails: readonly JailSpec[],
+  target: TimelineTarget,
+  opts: BuildTimelineOptions,
+): TimelineReport {
+  const { hits, outcomes, results } = outcome;
+  // Events sort by time, then: ban ends, log lines in replay order, ban starts (a ban starts
+  // with the failure that triggers it, so it comes right after that line).
+  const keyed: Array<{ ev: TimelineEvent; rank: number; seq: number }> = [];
+  const perIp = new Map<string, TimelineAddress>();
+  const addr = (ip: string, time: EpochMs): TimelineAddress => {
+    let a = perIp.get(ip);
+    if (a === undefined) {
+      a = { ip, country: undefined, asn: undefined, org: undefined, failures: 0, blocked: 0, successes: 0, bans: 0, first: time, last: time };
+      perIp.set(ip, a);
+    }
+    if (time < a.first) a.first = time;
+    if (time > a.last) a.last = time;
+    return a;
+  };
+
+  let current: { key: string; ev: TimelineEvent } | undefined;
+  for (let i = 0; i < hits.length; i++) {
+    const h = hits[i]!;
+    if (!target.matches(h.id)) continue;
+    const key = `${h.file}:${h.line}`;
+    const o = outcomes[i];
+    const blocked = o === 'blocked' || o === 'prolonged';
+    const jail = jails[h.jail]?.name ?? String(h.jail);
+    if (current !== undefined && current.key === key) {
+      // The same line through another jail: one event, every jail named.
+      if (!current.ev.jails.includes(jail)) current.ev.jails.push(jail);
+      if (blocked && current.ev.kind === 'failure') {
+        current.ev.kind = 'blocked';
+        const a = addr(h.id, h.time);
+        a.failures--;
+        a.blocked++;
+      }
+      continue;
+    }
+    const text = h.text;
+    const kind: TimelineEvent['kind'] = h.kind === 'success' ? 'success' : blocked ? 'blocked' : 'failure';
+    const ev: TimelineEvent = {
+      time: h.time,
+      kind,
+      ip: h.id,
+      jails: [jail],
+      service: text === undefined ? undefined : serviceOf(text),
+      user: h.user,
+      file: opts.paths[h.file],
+      line: h.line,
+      text,
+      failures: undefined,
+      end: undefined,
+      blocked: undefined,
+    };
+    const a = addr(h.id, h.time);
+    if (kind === 'success') a.successes++;
+    else if (kind === 'blocked') a.blocked++;
+    else a.failures++;
+    current = { key, ev };
+    keyed.push({ ev, rank: 1, seq: keyed.length });
+  }
+
+  results.forEach((r, j) => {
+    for (const b of r.bans) {
+      if (!target.matches(b.id)) continue;
+      const jail = jails[j]?.name ?? b.jail;
+      addr(b.id, b.start).bans++;
+      const base = { ip: b.id, jails: [jail], service: undefined, user: undefined, file: undefined, line: undefined, text: undefined };
+      keyed.push({
+        ev: { ...base, time: b.start, kind: 'ban', failures: b.failures, end: b.end, blocked: b.blocked },
+        rank: 2,
+        seq: keyed.length,
+      });
+      if (b.end !== undefined) {
+        keyed.push({
+          ev: { ...base, time: b.end, kind: 'unban', failures: undefined, end: undefined, blocked: undefined },
+          rank: 0,
+          seq: keyed.length,
+        });
+      }
+    }
+  });
+  keyed.sort((x, y) => x.ev.time - y.ev.time || x.rank - y.rank || x.seq - y.seq);
+
+  const geo = opts.geo;
+  const addresses = [...perIp.values()].map((a) => {
+    const where = geo?.lookup(a.ip);
+    return { ...a, country: where?.country, asn: where?.asn, org: where?.org };
+  });
+  addresses.sort(
+    (x, y) =>
+      y.failures + y.blocked + y.successes - (x.failures + x.blocked + x.successes) ||
+      y.bans - x.bans ||
+      x.first - y.first ||
+      (x.ip < y.ip ? -1 : x.ip > y.ip ? 1 : 0),
+  );
+
+  let first: EpochMs | undefined;
+  let last: EpochMs | undefined;
+  for (const f of outcome.files) {
+    if (f.first !== undefined && (first === undefined || f.first < first)) first = f.first;
+    if (f.last !== undefined && (last === undefined || f.last > last)) last = f.last;
+  }
+  return {
+    target: target.label,
+    files: outcome.files,
+    span: { first, last },
+    addresses,
+    events: keyed.map((k) => k.ev),
+    geoip: geo === undefined ? undefined : describeGeoIp(geo),
+  };
+}
+
+// `host prog[pid]: ` or `host prog: ` after the stamp; a program name starts with a letter, so
+// neither a clock (`07:01:58`) nor an ISO stamp is taken for one.
+const SYSLOG_TAG = /(?:^|\s)([A-Za-z][\w./-]*)(?:\[\d+\])?: /;
+// dovecot's own sub-process after its tag: `imap-login:`, `auth:`, `auth-worker(123):`.
+const DOVECOT_PROCESS = /^([a-z][a-z0-9-]*)(?:\([^)]*\))?: /;
+
+/** The program that wrote a syslog line (`postfix/submission/smtpd`, `dovecot/imap-login`). */
+export function serviceOf(text: string): string | undefined {
+  const m = SYSLOG_TAG.exec(text);
+  if (m === null) return undefined;
+  const prog = m[1]!;
+  if (prog.startsWith('dovecot')) {
+    const rest = text.slice(m.index + m[0].length);
+    const sub = DOVECOT_PROCESS.exec(rest);
+    if (sub !== null) return `${prog}/${sub[1]}`;
+  }
+  return prog;
+}
+
+function unmap(a: Addr): Addr {
+  return a.kind() === 'ipv6' && (a as ipaddr.IPv6).isIPv4MappedAddress() ? (a as ipaddr.IPv6).toIPv4Address() : a;
+}
+
+function parseId(id: string): Addr | undefined {
+  if (ipaddr.IPv4.isValidFourPartDecimal(id)) return ipaddr.IPv4.parse(id);
+  if (!id.includes(':') || !ipaddr.IPv6.isValid(id)) return undefined;
+  return unmap(ipaddr.IPv6.parse(id));
+}
+
+/** The first address of the `bits`-long prefix of `a`. */
+function networkBase(a: Addr, bits: number): Addr {
+  const bytes = a.toByteArray();
+  for (let i = 0; i < bytes.length; i++) {
+    const keep = Math.max(0, Math.min(8, bits - i * 8));
+    bytes[i] = bytes[i]! & ((0xff << (8 - keep)) & 0xff);
+  }
+  return ipaddr.fromByteArray(bytes);
+}

@@ -1,0 +1,365 @@
+// `tune`: what every candidate jail setting would have done, from hits scanned once.
+// Each grid point replays the jail's failure stream through its own simulator; the logs
+// are never read again. Pure and deterministic; the recommendation rule lives here so
+// every renderer shows the same choice (README "banreplay tune").
+import { BanMemory, type BanTimeIncrement } from '../jail/ban-time-increment.js';
+import { createJailSimulator, type JailResult } from '../jail/simulate.js';
+import type { PlannedJail } from '../pipeline/replay.js';
+import type { CountingMode, EpochMs, FileStats, Hit, WhileBannedMode } from '../types.js';
+import { findCollateral, indexSuccesses, type SuccessIndex } from './collateral.js';
+
+/** The candidate values; every combination is evaluated for every jail. */
+export interface TuneGrid {
+  maxretry: number[];
+  /** Seconds. */
+  findtime: number[];
+  /** Seconds; -1 = permanent. */
+  bantime: number[];
+  /** bantime.increment off and/or on. */
+  increment: boolean[];
+}
+
+/** One point of the grid. */
+export interface TuneSetting {
+  maxretry: number;
+  findtime: number;
+  bantime: number;
+  increment: boolean;
+}
+
+/** Ban figures of one setting, the part compared across counting modes. */
+export interface TuneBanFigures {
+  /** Distinct addresses banned at least once. */
+  addressesBanned: number;
+  banEvents: number;
+  /** Failures that arrived while the address was banned by this jail. */
+  blocked: number;
+}
+
+/** The never-banned address with the most failures. */
+export interface UnbannedAttack {
+  id: string;
+  failures: number;
+  first: EpochMs;
+  last: EpochMs;
+}
+
+/** What one setting would have done in one jail. */
+export interface TuneRow extends TuneBanFigures {
+  setting: TuneSetting;
+  /** blocked / the jail's considered failures (0 when there are none). */
+  blockedShare: number;
+  /** Addresses with at least one considered failure that this setting never bans. */
+  neverBanned: number;
+  /** Distinct accounts that logged in successfully from an address this setting bans, sorted. */
+  usersHit: string[];
+  /** Banned addresses that also logged in successfully, sorted. */
+  collateralIds: string[];
+  longestUnbanned: UnbannedAttack | undefined;
+  /** Not dominated on (blocked ↑, users hit ↓) by any other setting of the jail. */
+  pareto: boolean;
+  recommended: boolean;
+  /** Equal to the jail's configured maxretry, findtime, bantime and bantime.increment on/off. */
+  current: boolean;
+  /** Window counting only: the same setting under fail2ban's rescaled count. */
+  fail2ban: TuneBanFigures | undefined;
+}
+
+/** The grid results of one jail. */
+export interface TuneJail {
+  name: string;
+  filter: string;
+  /** The jail's configured setting. */
+  current: TuneSetting;
+  /** Failures matched by the jail's filter, before ignoreip (as `audit` reports them). */
+  failures: number;
+  /** Failures from ignoreip addresses: never counted by any setting. */
+  ignored: number;
+  /** Distinct addresses with a considered (not ignored) failure. */
+  addresses: number;
+  /** Rows in recommendation order: fewest users hit, most blocked, then the tie rule. */
+  rows: TuneRow[];
+  /** The first row; undefined only when the grid is empty. */
+  recommended: TuneRow | undefined;
+}
+
+/** Options of `tuneJails`. */
+export interface TuneOptions {
+  grid: TuneGrid;
+  counting: CountingMode;
+  whileBanned: WhileBannedMode;
+  /**
+   * bantime.increment for the `increment: true` rows of jails that have none configured (a
+   * jail's own configured increment wins); required when the grid holds `increment: true`.
+   */
+  increment?: BanTimeIncrement;
+}
+
+/** Everything the tune renderers need; they are pure functions of it. */
+export interface TuneReport {
+  grid: TuneGrid;
+  counting: CountingMode;
+  whileBanned: WhileBannedMode;
+  /** Files in replay order. */
+  files: FileStats[];
+  span: { first: EpochMs | undefined; last: EpochMs | undefined };
+  /** Successful logins matched (all jails), the source of "users hit". */
+  successes: number;
+  jails: TuneJail[];
+}
+
+/** Evaluates the grid over one scan (files in replay order, hits in log-time order). */
+export function buildTuneReport(
+  scan: { files: FileStats[]; hits: readonly Hit[] },
+  jails: readonly PlannedJail[],
+  opts: TuneOptions,
+): TuneReport {
+  let first: EpochMs | undefined;
+  let last: EpochMs | undefined;
+  for (const f of scan.files) {
+    if (f.first !== undefined && (first === undefined || f.first < first)) first = f.first;
+    if (f.last !== undefined && (last === undefined || f.last > last)) last = f.last;
+  }
+  let successes = 0;
+  for (const h of scan.hits) if (h.kind === 'success') successes++;
+  return {
+    grid: opts.grid,
+    counting: opts.counting,
+    whileBanned: opts.whileBanned,
+    files: scan.files,
+    span: { first, last },
+    successes,
+    jails: tuneJails(scan.hits, jails, opts),
+  };
+}
+
+/** Every combination, in grid order (maxretry, findtime, bantime, increment). */
+export function gridSettings(grid: TuneGrid): TuneSetting[] {
+  const out: TuneSetting[] = [];
+  for (const maxretry of grid.maxretry)
+    for (const findtime of grid.findtime)
+      for (const bantime of grid.bantime)
+        for (const increment of grid.increment) out.push({ maxretry, findtime, bantime, increment });
+  return out;
+}
+
+/** Evaluates the grid for every jail over the time-ordered hits (jail indices as in `jails`). */
+export function tuneJails(hits: readonly Hit[], jails: readonly PlannedJail[], opts: TuneOptions): TuneJail[] {
+  const successes = indexSuccesses(hits);
+  const streams = splitFailures(hits, jails.length);
+  const settings = gridSettings(opts.grid);
+  if (settings.some((s) => s.increment) && opts.increment === undefined) {
+    throw new RangeError('tune: the grid asks for bantime.increment but no increment parameters were given');
+  }
+  // A recidive jail has no failures of its own (it is fed the other jails' bans): nothing to tune.
+  return jails.flatMap((jail, j) => (jail.recidive === true ? [] : [tuneOneJail(jail, streams[j]!, successes, settings, opts)]));
+}
+
+/** One jail's failures as parallel arrays, in log-time order. */
+interface FailureStream {
+  times: Float64Array;
+  ids: string[];
+}
+
+function splitFailures(hits: readonly Hit[], jailCount: number): FailureStream[] {
+  const counts = new Array<number>(jailCount).fill(0);
+  for (const h of hits) if (h.kind === 'failure' && h.jail < jailCount) counts[h.jail]!++;
+  const streams = counts.map((n) => ({ times: new Float64Array(n), ids: new Array<string>(n) }));
+  const fill = new Array<number>(jailCount).fill(0);
+  for (const h of hits) {
+    if (h.kind !== 'failure' || h.jail >= jailCount) continue;
+    const s = streams[h.jail]!;
+    const k = fill[h.jail]!++;
+    s.times[k] = h.time;
+    s.ids[k] = h.id;
+  }
+  return streams;
+}
+
+/** Per-address figures that do not depend on the setting. */
+interface IdStats {
+  failures: number;
+  first: EpochMs;
+  last: EpochMs;
+}
+
+function tuneOneJail(
+  jail: PlannedJail,
+  stream: FailureStream,
+  successes: SuccessIndex,
+  settings: readonly TuneSetting[],
+  opts: TuneOptions,
+): TuneJail {
+  const { spec } = jail;
+  // ignoreip is decided once per address here, and the simulators share the answer.
+  const ignoredIds = new Set<string>();
+  const byId = new Map<string, IdStats>();
+  let ignored = 0;
+  for (let i = 0; i < stream.ids.length; i++) {
+    const id = stream.ids[i]!;
+    const t = stream.times[i]!;
+    const s = byId.get(id);
+    if (s !== undefined) {
+      s.failures++;
+      if (t < s.first) s.first = t;
+      if (t > s.last) s.last = t;
+      continue;
+    }
+    if (ignoredIds.has(id)) {
+      ignored++;
+      continue;
+    }
+    if (jail.ignore?.(id) === true) {
+      ignoredIds.add(id);
+      ignored++;
+      continue;
+    }
+    byId.set(id, { failures: 1, first: t, last: t });
+  }
+  const considered = stream.ids.length - ignored;
+  const ignore = ignoredIds.size > 0 ? (id: string) => ignoredIds.has(id) : undefined;
+
+  const rows = settings.map((setting): TuneRow => {
+    const result = simulate(jail, setting, opts.counting, stream, ignore, opts);
+    const figures = banFigures(result);
+    const banned = new Set(result.bans.map((b) => b.id));
+    const collateral = findCollateral(banned, successes);
+    const users = new Set<string>();
+    for (const c of collateral) for (const u of c.users) users.add(u);
+    return {
+      setting,
+      ...figures,
+      blockedShare: considered === 0 ? 0 : figures.blocked / considered,
+      neverBanned: byId.size - countBannedConsidered(banned, byId),
+      usersHit: [...users].sort(compareText),
+      collateralIds: collateral.map((c) => c.ip),
+      longestUnbanned: longestUnbanned(byId, banned),
+      pareto: false,
+      recommended: false,
+      current:
+        setting.increment === (jail.increment !== undefined) &&
+        setting.maxretry === spec.maxretry &&
+        setting.findtime === spec.findtime &&
+        setting.bantime === spec.bantime,
+      // Window counting is shown next to what fail2ban's own count would have done (issue 7).
+      fail2ban:
+        opts.counting === 'window' ? banFigures(simulate(jail, setting, 'fail2ban', stream, ignore, opts)) : undefined,
+    };
+  });
+
+  rows.sort(compareRows);
+  markPareto(rows);
+  const recommended = rows[0];
+  if (recommended !== undefined) recommended.recommended = true;
+  return {
+    name: spec.name,
+    filter: spec.filter,
+    current: { maxretry: spec.maxretry, findtime: spec.findtime, bantime: spec.bantime, increment: jail.increment !== undefined },
+    failures: stream.ids.length,
+    ignored,
+    addresses: byId.size,
+    rows,
+    recommended,
+  };
+}
+
+function simulate(
+  jail: PlannedJail,
+  setting: TuneSetting,
+  counting: CountingMode,
+  stream: FailureStream,
+  ignore: ((id: string) => boolean) | undefined,
+  opts: TuneOptions,
+): JailResult {
+  const increment = setting.increment ? (jail.increment ?? opts.increment) : undefined;
+  const sim = createJailSimulator({
+    name: jail.spec.name,
+    maxretry: setting.maxretry,
+    findtime: setting.findtime,
+    bantime: setting.bantime,
+    counting,
+    whileBanned: opts.whileBanned,
+    ...(ignore !== undefined ? { ignore } : {}),
+    // Each grid point is its own history: the memory of earlier bans starts empty every time.
+    ...(increment !== undefined ? { increment, memory: new BanMemory() } : {}),
+  });
+  const { times, ids } = stream;
+  for (let i = 0; i < ids.length; i++) sim.add(times[i]!, ids[i]!);
+  return sim.finish();
+}
+
+function banFigures(result: JailResult): TuneBanFigures {
+  const banned = new Set<string>();
+  let blocked = 0;
+  for (const b of result.bans) {
+    banned.add(b.id);
+    blocked += b.blocked;
+  }
+  return { addressesBanned: banned.size, banEvents: result.bans.length, blocked };
+}
+
+function countBannedConsidered(banned: ReadonlySet<string>, byId: ReadonlyMap<string, IdStats>): number {
+  let n = 0;
+  for (const id of banned) if (byId.has(id)) n++;
+  return n;
+}
+
+/**
+ * Most failures first: a span alone would crown a user who mistypes a password once a week.
+ * Ties: the longer first-to-last span, then the address.
+ */
+function longestUnbanned(byId: ReadonlyMap<string, IdStats>, banned: ReadonlySet<string>): UnbannedAttack | undefined {
+  let best: UnbannedAttack | undefined;
+  for (const [id, s] of byId) {
+    if (banned.has(id)) continue;
+    if (
+      best === undefined ||
+      s.failures > best.failures ||
+      (s.failures === best.failures &&
+        (s.last - s.first > best.last - best.first || (s.last - s.first === best.last - best.first && id < best.id)))
+    ) {
+      best = { id, failures: s.failures, first: s.first, last: s.last };
+    }
+  }
+  return best;
+}
+
+/** A permanent ban is longer than any finite one. */
+function banLength(bantime: number): number {
+  return bantime === -1 ? Infinity : bantime;
+}
+
+/**
+ * The recommendation order (README): fewest users hit, most attempts blocked, then the
+ * gentler setting — shorter bantime, larger maxretry, shorter findtime, increment off.
+ */
+export function compareRows(a: TuneRow, b: TuneRow): number {
+  return (
+    a.usersHit.length - b.usersHit.length ||
+    b.blocked - a.blocked ||
+    banLength(a.setting.bantime) - banLength(b.setting.bantime) ||
+    b.setting.maxretry - a.setting.maxretry ||
+    a.setting.findtime - b.setting.findtime ||
+    Number(a.setting.increment) - Number(b.setting.increment)
+  );
+}
+
+/** Marks the Pareto front of (blocked ↑, users hit ↓); rows must be in `compareRows` order. */
+function markPareto(rows: readonly TuneRow[]): void {
+  let bestFewer = -1; // most blocked among rows hitting strictly fewer users
+  let i = 0;
+  while (i < rows.length) {
+    const users = rows[i]!.usersHit.length;
+    // Sorted by blocked descending within the same users-hit count: the first is the group's best.
+    const top = rows[i]!.blocked;
+    for (; i < rows.length && rows[i]!.usersHit.length === users; i++) {
+      const r = rows[i]!;
+      r.pareto = r.blocked === top && top > bestFewer;
+    }
+    if (top > bestFewer) bestFewer = top;
+  }
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,80 @@
+// Tests for the below-the-radar section (issue #6): only never-banned, not-ignored failures,
+// grouping by /24, /64, ASN and username, and what a group-keyed jail would have caught.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { findBelowRadar, networkOf } from '../../../src/analysis/below-radar.js';
+import type { Outcome } from '../../../src/jail/simulate.js';
+import type { Hit, JailSpec } from '../../../src/types.js';
+
+const T = Date.UTC(2026, 2, 1);
+const spec = (name: string, maxretry = 5): JailSpec => ({
+  name, enabled: true, filter: name, maxretry, findtime: 600, bantime: 600, ignoreip: [], logpath: [],
+  logtimezone: undefined, datepattern: undefined, filterOverrides: {}, source: 'test',
+});
+
+test('networkOf gives the /24 or /64, IPv4-mapped addresses as IPv4', () => {
+  assert.equal(networkOf('203.0.113.77'), '203.0.113.0/24');
+  assert.equal(networkOf('2001:db8:1:2:3:4:5:6'), '2001:db8:1:2::/64');
+  assert.equal(networkOf('::ffff:198.51.100.9'), '198.51.100.0/24');
+  assert.equal(networkOf('host.example.org'), undefined);
+});
+
+test('spraying from a /24 and an ASN: grouped, with the verdict of group-keyed jails', () => {
+  const hits: Hit[] = [];
+  const outcomes: (Outcome | undefined)[] = [];
+  let line = 0;
+  const add = (id: string, user: string, dt: number, outcome: Outcome = 'counted', jail = 0): void => {
+    hits.push({ jail, kind: 'failure', id, time: T + dt, user, file: 0, line: ++line });
+    outcomes.push(outcome);
+  };
+  // Ten addresses of one /24, one try each, 30 s apart: no address is ever banned.
+  for (let i = 0; i < 10; i++) add(`192.0.2.${i + 1}`, i % 2 === 0 ? 'admin' : 'Admin', i * 30_000);
+  // A banned address and an ignored one are not below the radar.
+  add('203.0.113.9', 'admin', 1000);
+  add('198.51.100.1', 'admin', 2000, 'ignored');
+  // Two addresses of another network in the same ASN.
+  add('198.51.99.1', 'root', 5000);
+  add('198.51.99.2', 'root', 6000);
+  hits.sort((a, b) => a.time - b.time);
+  // outcomes must stay parallel: rebuild them in the sorted order.
+  const outcomeOf = new Map<number, Outcome>();
+  hits.forEach((h) => outcomeOf.set(h.line, h.id === '198.51.100.1' ? 'ignored' : 'counted'));
+  const sorted = hits.map((h) => outcomeOf.get(h.line));
+  const geo = (ip: string): { asn?: number; org?: string; country?: string } | undefined =>
+    ip.startsWith('192.0.2.') || ip.startsWith('198.51.99.') ? { asn: 64500, org: 'Example AS', country: 'ZZ' } : undefined;
+
+  const r = findBelowRadar(hits, sorted, [spec('postfix-sasl')], new Set(['203.0.113.9']), { geo });
+  assert.equal(r.failures, 12);
+  assert.equal(r.addresses, 12);
+  assert.deepEqual(
+    r.networks.map((g) => [g.key, g.addresses, g.attempts, g.maxPerAddress, g.asn, g.org, g.countries]),
+    [
+      ['192.0.2.0/24', 10, 10, 1, 64500, 'Example AS', ['ZZ']],
+      ['198.51.99.0/24', 2, 2, 1, 64500, 'Example AS', ['ZZ']],
+    ],
+  );
+  const net = r.networks[0]!;
+  // Five tries within 10 minutes from the /24: banned at the 5th; the other five are blocked.
+  assert.deepEqual(net.caught, { jails: ['postfix-sasl'], bans: 1, firstBan: T + 4 * 30_000, blocked: 5, addresses: 5 });
+  assert.deepEqual(r.networks[1]!.caught.bans, 0);
+
+  assert.deepEqual(r.asns.map((g) => [g.key, g.addresses, g.attempts, g.networks]), [['AS64500', 12, 12, 2]]);
+  assert.equal(r.asns[0]!.caught.bans, 1);
+
+  // "admin"/"Admin" is one name sprayed from ten addresses (the banned one not counted).
+  assert.deepEqual(r.spraying.map((g) => [g.key, g.addresses, g.attempts, g.networks]), [['admin', 10, 10, 1]]);
+  assert.deepEqual(r.spraying[0]!.usernames.sort(), ['Admin', 'admin']);
+});
+
+test('without GeoIP there are no ASN groups, and a line seen by two jails counts once', () => {
+  const hits: Hit[] = [];
+  for (let i = 0; i < 3; i++) {
+    hits.push({ jail: 0, kind: 'failure', id: `192.0.2.${i}`, time: T + i, user: 'x', file: 0, line: i });
+    hits.push({ jail: 1, kind: 'failure', id: `192.0.2.${i}`, time: T + i, user: 'x', file: 0, line: i });
+  }
+  const r = findBelowRadar(hits, hits.map(() => 'counted' as const), [spec('a'), spec('b')], new Set());
+  assert.equal(r.failures, 3);
+  assert.deepEqual(r.networks.map((g) => [g.key, g.attempts]), [['192.0.2.0/24', 3]]);
+  assert.deepEqual(r.asns, []);
+  assert.deepEqual(r.spraying, [], 'three addresses are not spraying');
+});
