@@ -135,7 +135,7 @@ function findFail2banRegex(): { cmd: string; args: string[]; env: NodeJS.Process
     const lib = join(dir, 'usr', 'lib', 'python3', 'dist-packages');
     if (existsSync(script)) {
       const pp = process.env['PYTHONPATH'];
-      return { cmd: 'python3', args: [script], env: { ...process.env, PYTHONPATH: pp ? `${lib}:${pp}` : lib }, label: `${script} (BANREPLAY_F2B_DIR)` };
+      return { cmd: 'python3', args: [script], env: { ...process.env, PYTHONPATH: pp ? `${lib}:${pp}` : lib }, label: '$BANREPLAY_F2B_DIR/usr/bin/fail2ban-regex' };
     }
   }
   const r = spawnSync('fail2ban-regex', ['--version'], { encoding: 'utf8' });

@@ -504,8 +504,8 @@ function listOf(items: readonly string[], max: number, total = items.length): st
 
 // ---- layout ---------------------------------------------------------------------------------
 
-// Borderless: columns separated by GAP, rows indented by INDENT, no rules.
-const PLAIN_CHARS = {
+/** Borderless cli-table3 characters: columns separated by GAP, rows indented by INDENT, no rules. */
+export const PLAIN_CHARS = {
   top: '',
   'top-mid': '',
   'top-left': '',

@@ -9,6 +9,7 @@ import type { TuneBanFigures, TuneJail, TuneReport, TuneRow, TuneSetting } from 
 import type { EpochMs } from '../types.js';
 import { makeTimeDisplay } from './display-time.js';
 import { formatDuration } from './format-duration.js';
+import { PLAIN_CHARS } from './render-table.js';
 import { forCsvCell, forTerminal, truncate } from './sanitize.js';
 import { displayWidth } from './text-width.js';
 
@@ -203,24 +204,6 @@ function renderGrid(jail: TuneJail, ctx: Ctx): string {
     .join('\n');
 }
 
-// Borderless: columns separated by GAP, rows indented by INDENT, no rules.
-const PLAIN_CHARS = {
-  top: '',
-  'top-mid': '',
-  'top-left': '',
-  'top-right': '',
-  bottom: '',
-  'bottom-mid': '',
-  'bottom-left': '',
-  'bottom-right': '',
-  left: INDENT,
-  'left-mid': '',
-  mid: '',
-  'mid-mid': '',
-  right: '',
-  'right-mid': '',
-  middle: GAP,
-};
 
 function marks(r: TuneRow): string {
   let m = '';

@@ -1,6 +1,6 @@
 // `banreplay test-filter` end to end: committed counts on samples/ (always), the same counts
 // from the real fail2ban-regex when BANREPLAY_F2B_DIR points to an extracted fail2ban package
-// root (e.g. /work/cache/f2b/root), NDJSON records, stdin, gzip and errors.
+// root (the output of `dpkg -x fail2ban_*.deb DIR`), NDJSON records, stdin, gzip and errors.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -4,24 +4,12 @@ import { buildReport } from '../../../src/analysis/build-report.js';
 import { countUsernames, isUsername } from '../../../src/analysis/usernames.js';
 import type { ReplayOutcome } from '../../../src/pipeline/replay.js';
 import type { Hit, JailSpec } from '../../../src/types.js';
+import { makeJailSpec } from '../../support/jail-spec.js';
 
 const T = Date.UTC(2026, 2, 1, 10, 0, 0);
 
 function jail(name: string): JailSpec {
-  return {
-    name,
-    enabled: true,
-    filter: name,
-    maxretry: 5,
-    findtime: 600,
-    bantime: 600,
-    ignoreip: [],
-    logpath: [],
-    logtimezone: undefined,
-    datepattern: undefined,
-    filterOverrides: {},
-    source: 'test',
-  };
+  return makeJailSpec(name);
 }
 
 function hit(p: Partial<Hit> & Pick<Hit, 'id' | 'line'>): Hit {

@@ -8,6 +8,7 @@ import { createIgnoreMatcher } from '../../../src/jail/ignore-ip.js';
 import type { PlannedJail } from '../../../src/pipeline/replay.js';
 import { simulateJails } from '../../../src/pipeline/simulate-jails.js';
 import type { FileStats, Hit, JailSpec } from '../../../src/types.js';
+import { makeJailSpec } from '../../support/jail-spec.js';
 
 const T0 = Date.UTC(2026, 0, 5, 8, 0, 0);
 const at = (s: number): number => T0 + s * 1000;
@@ -24,21 +25,7 @@ const byTime = (hits: Hit[]): Hit[] => [...hits].sort((a, b) => a.time - b.time)
 const series = (id: string, from: number, step: number, n: number): Hit[] => Array.from({ length: n }, (_, i) => fail(id, from + i * step));
 
 function spec(over: Partial<JailSpec> = {}): JailSpec {
-  return {
-    name: 'test',
-    enabled: true,
-    filter: 'test',
-    maxretry: 5,
-    findtime: 600,
-    bantime: 600,
-    ignoreip: [],
-    logpath: [],
-    logtimezone: undefined,
-    datepattern: undefined,
-    filterOverrides: {},
-    source: 'test',
-    ...over,
-  };
+  return makeJailSpec('test', over);
 }
 
 function planned(over: Partial<JailSpec> = {}): PlannedJail {

@@ -7,6 +7,7 @@ import { Chalk } from 'chalk';
 import { buildTuneReport, type TuneReport } from '../../../src/analysis/tune.js';
 import { jailLocalSnippet, renderTuneCsv, renderTuneJson, renderTuneTable } from '../../../src/report/render-tune.js';
 import type { Hit, JailSpec } from '../../../src/types.js';
+import { makeJailSpec } from '../../support/jail-spec.js';
 
 const T0 = Date.UTC(2026, 0, 5, 8, 0, 0);
 const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, '+00:00');
@@ -14,20 +15,7 @@ const HOSTILE_USER = '=cmd|\'/C calc\'!A0\u001b[31m\u202e';
 const HOSTILE_ID = '@evil\u001b]0;pwned\u0007id';
 
 function spec(name: string): JailSpec {
-  return {
-    name,
-    enabled: true,
-    filter: `${name}[mode=x]`,
-    maxretry: 5,
-    findtime: 600,
-    bantime: 600,
-    ignoreip: [],
-    logpath: [],
-    logtimezone: undefined,
-    datepattern: undefined,
-    filterOverrides: {},
-    source: 'test',
-  };
+  return makeJailSpec(name, { filter: `${name}[mode=x]` });
 }
 
 function report(counting: 'fail2ban' | 'window' = 'fail2ban'): TuneReport {
