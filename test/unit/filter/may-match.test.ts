@@ -1,8 +1,11 @@
 // mayMatch soundness, property style: for generated raw lines (date included) and the
-// text the date cut leaves, a line matchLine accepts must pass the pre-check.
+// text the date cut leaves, a line matchLine accepts must pass the pre-check. Filters: our
+// shipped mail filters, and fail2ban's stock ones when BANREPLAY_F2B_DIR provides them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { loadFilter } from '../../../src/config/load-filter.js';
+import { loadStockMailFilters } from '../../support/stock-mail-filters.js';
 import type { FilterDefinition } from '../../../src/types.js';
 import type { CompiledFilter } from '../../../src/filter/compile-filter.js';
 import { compileFilter } from '../../../src/filter/compile-filter.js';
@@ -61,14 +64,17 @@ function generate(r: () => number): string {
   return ` mx ${daemon}: ${msg}`;
 }
 
-const FIXTURE = new URL('../../../../test/unit/filter/fixtures/mail-filters.json', import.meta.url);
-const stock = JSON.parse(readFileSync(FIXTURE, 'utf8')) as Record<string, { prefregex: string | null; failregex: string[] } | string>;
+const SHIPPED = fileURLToPath(new URL('../../../../filters/filter.d/', import.meta.url));
+const REFS = ['dovecot[mode=normal]', 'dovecot[mode=aggressive]', 'postfix[mode=more]', 'postfix[mode=auth]', 'postfix[mode=aggressive]'];
+// fail2ban's own filters join in when an extracted package is available (never committed).
+const stock = loadStockMailFilters();
 
+/** Our shipped mail filters, plus fail2ban's stock ones when available, with `datepattern`. */
 function stockFilters(datepattern: string | undefined): CompiledFilter[] {
-  return Object.entries(stock).filter(([k]) => !k.startsWith('_')).map(([name, f]) => {
-    const ff = f as { prefregex: string | null; failregex: string[] };
-    return compileFilter(def({ name, prefregex: ff.prefregex ?? undefined, failregex: ff.failregex, datepattern }));
-  });
+  const ours = REFS.map((ref) => ({ ...loadFilter(ref, { filterDirs: [SHIPPED] }), datepattern }));
+  const theirs = typeof stock === 'string' ? [] : Object.entries(stock).map(([name, f]) =>
+    def({ name, prefregex: f.prefregex ?? undefined, failregex: f.failregex, datepattern }));
+  return [...ours, ...theirs].map((d) => compileFilter(d));
 }
 
 function accepted(cf: CompiledFilter, text: string): boolean {
