@@ -2,25 +2,12 @@
 // Invariants: every chunking gives the same lines; counts add up; no line holds `\n` or is
 // longer than the limit; a date match lies inside its line and carries a finite time.
 import { FuzzedDataProvider } from '@jazzer.js/core';
-import { LineSplitter } from '../../src/lines/line-splitter.js';
+import { splitInChunks as split } from '../../test/support/split-in-chunks.js';
 import { createDateDetector } from '../../src/time/date-detector.js';
 import { parseZone } from '../../src/time/zone.js';
 
 const DETECTORS = [createDateDetector(undefined, parseZone('Europe/Berlin')), createDateDetector(undefined, parseZone('UTC'))];
 const REF = Date.UTC(2026, 0, 15, 14, 33);
-
-function split(bytes: Buffer, max: number, cuts: number[]): { lines: Array<[number, string]>; total: number; overlong: number; binary: number } {
-  const lines: Array<[number, string]> = [];
-  const s = new LineSplitter((line, n) => lines.push([n, line]), max);
-  let at = 0;
-  for (const c of cuts) {
-    s.write(bytes.subarray(at, Math.min(bytes.length, at + c)));
-    at += c;
-  }
-  if (at < bytes.length) s.write(bytes.subarray(at));
-  s.end();
-  return { lines, total: s.lines, overlong: s.overlong, binary: s.binary };
-}
 
 function fail(what: string): never {
   throw new Error(`invariant broken: ${what}`);

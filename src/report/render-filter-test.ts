@@ -5,7 +5,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { FilterTestReport, KeptLine, RegexIdHit } from '../analysis/filter-test.js';
 import type { EpochMs } from '../types.js';
-import { forTerminal, truncate } from './sanitize.js';
+import { forTerminal, toSafeJson, truncate } from './sanitize.js';
 
 /** Options of the text renderer. */
 export interface RenderFilterTestTextOptions {
@@ -124,11 +124,9 @@ export interface RenderFilterTestJsonOptions {
   lists: { matched: boolean; missed: boolean; ignored: boolean };
 }
 
-// As in render-json.ts: characters a terminal would act on, legal in JSON strings, escaped.
-const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 function stringify(value: unknown, indent?: number): string {
-  return JSON.stringify(value, null, indent).replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return toSafeJson(value, indent);
 }
 
 /** The NDJSON record of one failure: line, ip, time, user first, as the issue specifies. */

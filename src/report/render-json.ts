@@ -1,4 +1,4 @@
-// Renders a Report as one JSON document (schema 1, described in json-schema.md).
+// Renders a Report as one JSON document (schema 1, described in the README).
 // The key order and every field name here are a public contract: change them only with a
 // schema bump. Absent values are `null`, never missing keys. Escaping is JSON.stringify's,
 // plus \u escapes for the characters a terminal would act on.
@@ -19,6 +19,7 @@ import type {
   ReportRadarGroup,
   ReportUsername,
 } from '../types.js';
+import { toSafeJson } from './sanitize.js';
 
 /** Options for `renderJson`. */
 export interface RenderJsonOptions {
@@ -26,15 +27,10 @@ export interface RenderJsonOptions {
   formatTime: (ms: EpochMs) => string;
 }
 
-// JSON.stringify escapes C0 controls but not DEL, C1 controls, bidi controls or U+2028/2029,
-// which are legal in JSON yet act on a terminal (U+009B is CSI) when the JSON is simply
-// printed. They can only occur inside strings, so escaping them keeps every parsed value.
-const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /** Renders the report as pretty-printed JSON (2-space indent) ending with a newline. */
 export function renderJson(report: Report, options: RenderJsonOptions): string {
-  const text = JSON.stringify(toJsonReport(report, options.formatTime), null, 2);
-  return text.replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) + '\n';
+  return toSafeJson(toJsonReport(report, options.formatTime), 2) + '\n';
 }
 
 /** The JSON document as a plain value, in the documented key order. */
@@ -43,16 +39,7 @@ export function toJsonReport(report: Report, formatTime: (ms: EpochMs) => string
   return {
     schema: 1,
     span: { first: time(report.span.first), last: time(report.span.last) },
-    files: report.files.map((f: FileStats) => ({
-      path: f.path,
-      gzip: f.gzip,
-      lines: f.lines,
-      noTime: f.noTime,
-      overlong: f.overlong,
-      first: time(f.first),
-      last: time(f.last),
-      warnings: [...f.warnings],
-    })),
+    files: report.files.map((f) => jsonFileStats(f, time)),
     jails: report.jails.map((j: ReportJail) => ({
       name: j.name,
       filter: j.filter,
@@ -173,6 +160,20 @@ export function toJsonReport(report: Report, formatTime: (ms: EpochMs) => string
       asns: (report.belowRadar?.asns ?? []).map((g) => jsonGroup(g, time)),
       spraying: (report.belowRadar?.spraying ?? []).map((g) => jsonGroup(g, time)),
     },
+  };
+}
+
+/** One input file as JSON (shared by the audit and tune documents). */
+export function jsonFileStats(f: FileStats, time: (ms: EpochMs | undefined) => string | null) {
+  return {
+    path: f.path,
+    gzip: f.gzip,
+    lines: f.lines,
+    noTime: f.noTime,
+    overlong: f.overlong,
+    first: time(f.first),
+    last: time(f.last),
+    warnings: [...f.warnings],
   };
 }
 

@@ -5,6 +5,7 @@
 
 import type { Outcome } from '../jail/simulate.js';
 import type { BanEvent, EpochMs, Hit, Report } from '../types.js';
+import { escapeJsonText } from './sanitize.js';
 
 /** Event types, in the order they sort at equal times. */
 export const NDJSON_TYPES = ['unban', 'failure', 'blocked', 'success', 'ban'] as const;
@@ -26,8 +27,6 @@ export interface RenderNdjsonOptions {
   paths: readonly string[];
 }
 
-// Same set as render-json: legal in JSON, yet acted on by a terminal printing the text.
-const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /** Renders one line per event (ending with a newline), or an empty string without events. */
 export function renderNdjson(input: NdjsonInput, report: Report, options: RenderNdjsonOptions): string {
@@ -80,5 +79,5 @@ export function renderNdjson(input: NdjsonInput, report: Report, options: Render
   events.sort((a, b) => a.time - b.time || a.rank - b.rank || a.seq - b.seq);
   let out = '';
   for (const e of events) out += JSON.stringify({ type: e.type, data: e.data }) + '\n';
-  return out.replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return escapeJsonText(out);
 }

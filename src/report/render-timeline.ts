@@ -6,6 +6,7 @@ import type { EpochMs, TimelineAddress, TimelineEvent, TimelineReport } from '..
 import { makeTimeDisplay } from './display-time.js';
 import { clean, count, drawTable, plural, title, type Column, type Ctx } from './render-table.js';
 import { displayWidth } from './text-width.js';
+import { toSafeJson } from './sanitize.js';
 
 /** Options of renderTimelineTable. */
 export interface RenderTimelineOptions {
@@ -135,11 +136,9 @@ export function renderTimelineJson(t: TimelineReport, options: { formatTime: (ms
             asn: t.geoip.asn === undefined ? null : { database: t.geoip.asn.database, buildDate: t.geoip.asn.buildDate ?? null },
           },
   };
-  return JSON.stringify(doc, null, 2).replace(JSON_UNSAFE, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`) + '\n';
+  return toSafeJson(doc, 2) + '\n';
 }
 
-// Same set as render-json.ts: legal in JSON, active on a terminal.
-const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 function addressLine(a: TimelineAddress, ctx: Ctx): string {
   const parts = [ctx.c.bold(clean(a.ip, MAX_ID))];

@@ -9,8 +9,9 @@ import type { TuneBanFigures, TuneJail, TuneReport, TuneRow, TuneSetting } from 
 import type { EpochMs } from '../types.js';
 import { makeTimeDisplay } from './display-time.js';
 import { formatDuration } from './format-duration.js';
-import { PLAIN_CHARS } from './render-table.js';
-import { forCsvCell, forTerminal, truncate } from './sanitize.js';
+import { jsonFileStats } from './render-json.js';
+import { clean, count, plural, PLAIN_CHARS } from './render-table.js';
+import { forCsvCell, forTerminal, toSafeJson, truncate } from './sanitize.js';
 import { displayWidth } from './text-width.js';
 
 /** Options for `renderTuneTable`. */
@@ -296,14 +297,10 @@ function renderRecommendation(jail: TuneJail, ctx: Ctx): string {
 
 // ---- JSON -----------------------------------------------------------------------------------
 
-// JSON.stringify leaves DEL, C1 controls, bidi controls and U+2028/2029 as they are; they act
-// on a terminal when the JSON is printed, so they become \u escapes (as in render-json.ts).
-const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /** Renders the report as pretty-printed JSON (2-space indent) ending with a newline. */
 export function renderTuneJson(report: TuneReport, options: RenderTuneDataOptions): string {
-  const text = JSON.stringify(toTuneJson(report, options.formatTime), null, 2);
-  return text.replace(JSON_UNSAFE, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`) + '\n';
+  return toSafeJson(toTuneJson(report, options.formatTime), 2) + '\n';
 }
 
 /** The tune JSON document as a plain value, in the documented key order (README). */
@@ -322,16 +319,7 @@ export function toTuneJson(report: TuneReport, formatTime: (ms: EpochMs) => stri
       increment: [...report.grid.increment],
     },
     span: { first: time(report.span.first), last: time(report.span.last) },
-    files: report.files.map((f) => ({
-      path: f.path,
-      gzip: f.gzip,
-      lines: f.lines,
-      noTime: f.noTime,
-      overlong: f.overlong,
-      first: time(f.first),
-      last: time(f.last),
-      warnings: [...f.warnings],
-    })),
+    files: report.files.map((f) => jsonFileStats(f, time)),
     successes: report.successes,
     jails: report.jails.map((j) => ({
       name: j.name,
@@ -431,11 +419,6 @@ export function renderTuneCsv(report: TuneReport, options: RenderTuneDataOptions
 
 // ---- helpers --------------------------------------------------------------------------------
 
-/** Log- or config-derived text made safe and short for the terminal; tabs become spaces. */
-function clean(s: string, max: number): string {
-  return truncate(forTerminal(truncate(s, max * 4)).replaceAll('\t', ' '), max);
-}
-
 function bantimeText(seconds: number): string {
   return seconds === -1 ? 'permanent' : formatDuration(seconds);
 }
@@ -447,15 +430,4 @@ function share(x: number): number {
 
 function percent(x: number): string {
   return `${(Math.round(x * 1000) / 10).toFixed(1)}%`;
-}
-
-/** Integer with thousands separators, locale-independent. */
-function count(n: number): string {
-  const digits = String(Math.trunc(Math.abs(n)));
-  const grouped = digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return n < 0 ? `-${grouped}` : grouped;
-}
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${count(n)} ${n === 1 ? one : many}`;
 }

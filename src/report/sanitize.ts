@@ -76,3 +76,17 @@ export function truncate(s: string, max: number): string {
   }
   return s;
 }
+
+// JSON.stringify escapes C0 controls but leaves DEL, C1 controls, bidi controls and
+// U+2028/2029 raw; they act on a terminal that prints the JSON, so they become \uXXXX.
+const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** Escapes what JSON.stringify leaves raw but a terminal would act on; the parsed value is unchanged. */
+export function escapeJsonText(json: string): string {
+  return json.replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** JSON.stringify, then escapeJsonText: JSON that is also safe to print. */
+export function toSafeJson(value: unknown, indent?: number): string {
+  return escapeJsonText(JSON.stringify(value, null, indent));
+}

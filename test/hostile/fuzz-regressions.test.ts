@@ -2,20 +2,7 @@
 // through the same invariants as the target that found it.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { LineSplitter } from '../../src/lines/line-splitter.js';
-
-function split(bytes: Buffer, max: number, cuts: number[]): { lines: Array<[number, string]>; total: number; overlong: number; binary: number } {
-  const lines: Array<[number, string]> = [];
-  const s = new LineSplitter((line, n) => lines.push([n, line]), max);
-  let at = 0;
-  for (const c of cuts) {
-    s.write(bytes.subarray(at, Math.min(bytes.length, at + c)));
-    at += c;
-  }
-  if (at < bytes.length) s.write(bytes.subarray(at));
-  s.end();
-  return { lines, total: s.lines, overlong: s.overlong, binary: s.binary };
-}
+import { splitInChunks as split } from '../support/split-in-chunks.js';
 
 describe('fuzz regressions', () => {
   it('line-time: a NUL line with multi-byte UTF-8 is counted binary however the chunks fall', () => {
