@@ -96,6 +96,14 @@ export interface Ctx {
 
 // ---- sections -------------------------------------------------------------------------------
 
+/** The "Time span" summary text: first → last (length), shared with render-tune.ts. */
+export function spanText(span: { first: EpochMs | undefined; last: EpochMs | undefined }, show: (ms: EpochMs) => string): string {
+  const { first, last } = span;
+  if (first === undefined || last === undefined) return 'no timestamped line matched';
+  const length = formatDuration(Math.max(0, Math.floor((last - first) / 1000)));
+  return `${show(first)} → ${show(last)} (${length})`;
+}
+
 function renderSummary(report: Report, ctx: Ctx): string {
   const { c } = ctx;
   const s = report.stats;
@@ -104,13 +112,7 @@ function renderSummary(report: Report, ctx: Ctx): string {
     out.push(`${INDENT}${c.bold(label.padEnd(11))}${text}`);
   };
 
-  const { first, last } = report.span;
-  if (first !== undefined && last !== undefined) {
-    const length = formatDuration(Math.max(0, Math.floor((last - first) / 1000)));
-    row('Time span', `${ctx.time.show(first)} → ${ctx.time.show(last)} (${length})`);
-  } else {
-    row('Time span', 'no timestamped line matched');
-  }
+  row('Time span', spanText(report.span, ctx.time.show));
   // --since/--until (#8): the counts below cover only the window; the span is what was read.
   const win = report.window;
   if (win !== undefined) {

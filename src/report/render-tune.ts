@@ -10,7 +10,7 @@ import type { EpochMs } from '../types.js';
 import { makeTimeDisplay } from './display-time.js';
 import { formatDuration } from './format-duration.js';
 import { jsonFileStats } from './render-json.js';
-import { clean, count, plural, PLAIN_CHARS } from './render-table.js';
+import { clean, count, plural, PLAIN_CHARS, spanText } from './render-table.js';
 import { forCsvCell, forTerminal, toSafeJson, truncate } from './sanitize.js';
 import { displayWidth } from './text-width.js';
 
@@ -88,13 +88,7 @@ function renderSummary(report: TuneReport, ctx: Ctx): string {
   const row = (label: string, text: string): void => {
     out.push(`${INDENT}${c.bold(label.padEnd(11))}${text}`);
   };
-  const { first, last } = report.span;
-  if (first !== undefined && last !== undefined) {
-    const length = formatDuration(Math.max(0, Math.floor((last - first) / 1000)));
-    row('Time span', `${ctx.time.show(first)} → ${ctx.time.show(last)} (${length})`);
-  } else {
-    row('Time span', 'no timestamped line matched');
-  }
+  row('Time span', spanText(report.span, ctx.time.show));
   if (ctx.time.note !== undefined) row('Times', `in ${ctx.time.note}`);
   const lines = report.files.reduce((n, f) => n + f.lines, 0);
   const noTime = report.files.reduce((n, f) => n + f.noTime, 0);

@@ -11,6 +11,7 @@ import type { CompiledFilter } from '../../../src/filter/compile-filter.js';
 import { compileFilter } from '../../../src/filter/compile-filter.js';
 import { matchLine } from '../../../src/filter/match-line.js';
 import { mayMatch } from '../../../src/filter/may-match.js';
+import { mulberry32 as rng } from '../../support/mulberry32.js';
 
 function def(over: Partial<FilterDefinition>): FilterDefinition {
   return {
@@ -19,17 +20,6 @@ function def(over: Partial<FilterDefinition>): FilterDefinition {
   };
 }
 
-// Deterministic PRNG (mulberry32) so failures reproduce.
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const MESSAGES = [
   'imap-login: Disconnected (auth failed, {n} attempts in {n} secs): user=<{u}>, method=PLAIN, rip={ip}, lip=10.0.0.1, TLS',

@@ -7,6 +7,7 @@ import { createJailSimulator } from '../../../src/jail/simulate.js';
 import type { JailParams, Outcome } from '../../../src/jail/simulate.js';
 import { roundHalfEven } from '../../../src/jail/round-half-even.js';
 import type { BanEvent } from '../../../src/types.js';
+import { mulberry32 as prng } from '../../support/mulberry32.js';
 
 const T0 = Date.UTC(2024, 0, 1, 0, 0, 0);
 
@@ -114,17 +115,6 @@ function reference(p: JailParams, failures: Array<[number, string]>): { outcomes
   return { outcomes, bans };
 }
 
-/** Seeded mulberry32, so a failure is reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('eviction never changes outcomes or bans (random bursts vs the reference model)', () => {
   const rand = prng(20240101);
