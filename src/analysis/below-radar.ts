@@ -1,14 +1,18 @@
-// Below the radar: failures from addresses that no jail ever banned, grouped by network (/24
-// for IPv4, /64 for IPv6), by ASN and by username (password spraying), with what a jail keyed
-// on the group instead of the address would have done with each jail's own thresholds.
-// Pure; ASNs come from the lookup the caller passes. Each file line counts once per group.
+// Below the radar: failures from never-banned addresses grouped by network (/24, /64), ASN and
+// username (spraying), with what a jail keyed on the group would have done with each jail's
+// thresholds. Pure; ASNs come from the caller's lookup. A file line counts once per group.
+// State by id code and group number in typed arrays; strings only in the rows emitted.
 import ipaddr from 'ipaddr.js';
-import { createJailSimulator, type Outcome } from '../jail/simulate.js';
-import type { CountingMode, EpochMs, Hit, JailSpec, ReportBelowRadar, ReportRadarGroup } from '../types.js';
-import { isUsername, lineKey, normalizeUsername } from './usernames.js';
+import { createJailSimulator } from '../jail/simulate.js';
+import { dottedQuad } from '../enrich/dotted-quad.js';
+import { OUTCOME_IGNORED, type HitStore } from '../pipeline/hit-store.js';
+import type { CountingMode, EpochMs, JailSpec, ReportBelowRadar, ReportRadarGroup } from '../types.js';
+import { countryCounter, hitIndex, type NameCodes } from './hit-index.js';
+import { PairCounts } from './pair-counts.js';
+import { scanRows } from './scan-rows.js';
 
-/** What the caller knows about an address. */
-export type GeoOf = (ip: string) => { country?: string; asn?: number; org?: string } | undefined;
+/** What the caller knows about an address, by id code. */
+export type GeoOfId = (code: number) => { country?: string; asn?: number; org?: string } | undefined;
 
 /** A network or ASN group is listed from this many never-banned addresses on. */
 export const MIN_GROUP_ADDRESSES = 2;
@@ -19,26 +23,11 @@ const USERNAMES_PER_GROUP = 10;
 
 type Kind = ReportRadarGroup['kind'];
 
-interface GroupAcc {
-  kind: Kind;
-  key: string;
-  perIp: Map<string, number>;
-  attempts: number;
-  users: Map<string, number>;
-  first: EpochMs;
-  last: EpochMs;
-  /** Last line counted (lineKey), so a line matched by several jails counts once. */
-  lastLine: number;
-  nets: Set<string>;
-  asns: Set<number>;
-}
-
 /** The /24 (IPv4) or /64 (IPv6) network of an address id, undefined for non-IP ids. */
 export function networkOf(id: string): string | undefined {
-  if (ipaddr.IPv4.isValidFourPartDecimal(id)) {
-    const o = ipaddr.IPv4.parse(id).octets;
-    return `${o[0]}.${o[1]}.${o[2]}.0/24`;
-  }
+  // Dotted quads, nearly every id, without ipaddr.js's regular expressions and objects.
+  const q = dottedQuad(id);
+  if (q >= 0) return `${q >>> 24}.${(q >>> 16) & 255}.${(q >>> 8) & 255}.0/24`;
   if (!id.includes(':') || !ipaddr.IPv6.isValid(id)) return undefined;
   const v6 = ipaddr.IPv6.parse(id);
   if (v6.isIPv4MappedAddress()) return networkOf(v6.toIPv4Address().toString());
@@ -50,197 +39,369 @@ export function networkOf(id: string): string | undefined {
 export interface BelowRadarOptions {
   /** Counting used for the group-keyed jails (the run's `--counting`). */
   counting?: CountingMode;
-  geo?: GeoOf | undefined;
+  /** Country, ASN and organisation by id code (see byIdCode); without it, no ASN groups. */
+  geo?: GeoOfId | undefined;
 }
 
+const KINDS: readonly Kind[] = ['net', 'asn', 'username'];
+const NET = 0;
+const ASN = 1;
+const USERNAME = 2;
+const NOT_YET = -2;
+
 /**
- * Groups the failures of never-banned addresses. `hits` and `outcomes` are the replay's
- * (time-ordered, outcomes parallel); `bannedIds` every id banned by any jail.
+ * Groups the failures of never-banned addresses. `hits` is the replay's store (time-ordered,
+ * outcomes set); `bannedIds` every id banned by any jail.
  */
 export function findBelowRadar(
-  hits: readonly Hit[],
-  outcomes: readonly (Outcome | undefined)[],
+  hits: HitStore,
   jails: readonly JailSpec[],
   bannedIds: ReadonlySet<string>,
   opts: BelowRadarOptions = {},
 ): ReportBelowRadar {
-  const geoCache = new Map<string, ReturnType<GeoOf>>();
-  const geo = (ip: string): ReturnType<GeoOf> => {
-    if (opts.geo === undefined) return undefined;
-    if (!geoCache.has(ip)) geoCache.set(ip, opts.geo(ip));
-    return geoCache.get(ip);
-  };
-  const netCache = new Map<string, string | undefined>();
-  const net = (ip: string): string | undefined => {
-    if (!netCache.has(ip)) netCache.set(ip, networkOf(ip));
-    return netCache.get(ip);
-  };
+  const { rows, names } = hitIndex(hits);
+  const tally = new RadarTally(rows, names, bannedIds, opts.geo);
+  scanRows(rows, names.isName, { radar: tally });
+  return tally.finish(jails, opts.counting ?? 'fail2ban');
+}
 
-  // Which hits count: failures, not ignored, from never-banned ids.
-  const selected = (i: number): boolean => {
-    const h = hits[i]!;
-    return h.kind === 'failure' && outcomes[i] !== 'ignored' && !bannedIds.has(h.id);
-  };
-  // Group keys (`kind\0key`) are built once per address and per username, not per line.
-  const idKeys = new Map<string, string[]>();
-  const userKeys = new Map<string, string | undefined>();
-  const keysOf = (h: Hit): readonly string[] => {
-    let keys = idKeys.get(h.id);
-    if (keys === undefined) {
-      keys = [];
-      const n = net(h.id);
-      if (n !== undefined) keys.push(`net\u0000${n}`);
-      const asn = geo(h.id)?.asn;
-      if (asn !== undefined) keys.push(`asn\u0000AS${asn}`);
-      idKeys.set(h.id, keys);
-    }
-    if (h.user === undefined) return keys;
-    let uk = userKeys.get(h.user);
-    if (!userKeys.has(h.user)) {
-      uk = isUsername(h.user) ? `username\u0000${normalizeUsername(h.user)}` : undefined;
-      userKeys.set(h.user, uk);
-    }
-    return uk === undefined ? keys : [...keys, uk];
-  };
+/**
+ * Pass 1 of findBelowRadar over every failure row (a RowSinks slot): the failures that count
+ * (not ignored, from never-banned ids) aggregated per group. Groups are numbered in first-seen
+ * order; there are at most one network and one ASN group per address and one username group
+ * per normalised name. A group counts a line once: its hits are adjacent, so the group's last
+ * counted line (serial number, see scanRows) tells whether the line is already in.
+ */
+export class RadarTally {
+  readonly #rows: HitStore;
+  readonly #names: NameCodes;
+  readonly #geo: GeoOfId | undefined;
+  /** Per id code: 1 = banned somewhere (never below the radar). */
+  readonly #banned: Uint8Array;
+  /** Per id code: 1 once it had a failure that counts. */
+  readonly #addresses: Uint8Array;
+  #addressCount = 0;
+  #failures = 0;
+  #prevLine = -1;
+  /** The rows that count and their line serial numbers, for pass 2. */
+  readonly #selected: number[] = [];
+  readonly #selectedLine: number[] = [];
+  // Per group: kind, key, ASN (ASN groups), attempts, first and last time, last counted line,
+  // addresses; attempts per username spelling; the networks and ASNs of its addresses (as the
+  // numbers of their groups).
+  readonly #kind: Uint8Array;
+  readonly #key: string[] = [];
+  readonly #asn: (number | undefined)[] = [];
+  readonly #attempts: Int32Array;
+  readonly #first: Float64Array;
+  readonly #last: Float64Array;
+  readonly #lastLine: Int32Array;
+  readonly #ipCount: Int32Array;
+  /**
+   * Attempts per address in first-seen order. An address is in one network and one ASN group:
+   * for those its count and the group's address list live in per-address arrays (a list
+   * chained through `#netNext`/`#asnNext` from `#ipHead` to `#ipTail`); username groups, which
+   * share addresses, count in `#perIp`.
+   */
+  readonly #netCount: Int32Array;
+  readonly #asnCount: Int32Array;
+  readonly #netNext: Int32Array;
+  readonly #asnNext: Int32Array;
+  readonly #ipHead: Int32Array;
+  readonly #ipTail: Int32Array;
+  readonly #perIp: PairCounts;
+  readonly #users: PairCounts;
+  readonly #nets: PairCounts;
+  readonly #asns: PairCounts;
+  // Per id code its network and ASN group (-1: none; resolved on its first failure that
+  // counts); per normalised name its username group.
+  readonly #netGroup: Int32Array;
+  readonly #asnGroup: Int32Array;
+  readonly #userGroup: Int32Array;
+  readonly #v4Index = new Map<number, number>();
+  readonly #netIndex = new Map<string, number>();
+  readonly #asnIndex = new Map<number, number>();
 
-  // Pass 1: aggregate.
-  const groups = new Map<string, GroupAcc>();
-  const addresses = new Set<string>();
-  let failures = 0;
-  let prevLine = -1;
-  for (let i = 0; i < hits.length; i++) {
-    if (!selected(i)) continue;
-    const h = hits[i]!;
-    const line = lineKey(h);
-    // Hits of one line are adjacent in the replay's order (same time, file and line).
-    if (line !== prevLine) failures++;
-    prevLine = line;
-    addresses.add(h.id);
-    const n = net(h.id);
-    const asn = geo(h.id)?.asn;
-    for (const gk of keysOf(h)) {
-      let g = groups.get(gk);
-      if (g === undefined) {
-        const cut = gk.indexOf('\u0000');
-        g = {
-          kind: gk.slice(0, cut) as Kind,
-          key: gk.slice(cut + 1),
-          perIp: new Map(),
-          attempts: 0,
-          users: new Map(),
-          first: h.time,
-          last: h.time,
-          lastLine: -1,
-          nets: new Set(),
-          asns: new Set(),
-        };
-        groups.set(gk, g);
+  constructor(rows: HitStore, names: NameCodes, bannedIds: ReadonlySet<string>, geo: GeoOfId | undefined) {
+    const nIds = rows.ids.size;
+    const maxGroups = 2 * nIds + names.norms.length;
+    this.#rows = rows;
+    this.#names = names;
+    this.#geo = geo;
+    this.#banned = new Uint8Array(nIds);
+    for (const b of bannedIds) {
+      const c = rows.ids.find(b);
+      if (c >= 0) this.#banned[c] = 1;
+    }
+    this.#addresses = new Uint8Array(nIds);
+    this.#kind = new Uint8Array(maxGroups);
+    this.#attempts = new Int32Array(maxGroups);
+    this.#first = new Float64Array(maxGroups);
+    this.#last = new Float64Array(maxGroups);
+    this.#lastLine = new Int32Array(maxGroups).fill(-1);
+    this.#ipCount = new Int32Array(maxGroups);
+    this.#netCount = new Int32Array(nIds);
+    this.#asnCount = new Int32Array(nIds);
+    this.#netNext = new Int32Array(nIds).fill(-1);
+    this.#asnNext = new Int32Array(nIds).fill(-1);
+    this.#ipHead = new Int32Array(maxGroups).fill(-1);
+    this.#ipTail = new Int32Array(maxGroups).fill(-1);
+    this.#perIp = new PairCounts(maxGroups, nIds >> 1);
+    this.#users = new PairCounts(maxGroups, 2 * nIds);
+    this.#nets = new PairCounts(maxGroups, nIds >> 2);
+    this.#asns = new PairCounts(maxGroups, nIds >> 2);
+    this.#netGroup = new Int32Array(nIds).fill(NOT_YET);
+    this.#asnGroup = new Int32Array(nIds).fill(NOT_YET);
+    this.#userGroup = new Int32Array(names.norms.length).fill(NOT_YET);
+  }
+
+  failure(i: number, line: number): void {
+    const rows = this.#rows;
+    if (rows.outcome[i] === OUTCOME_IGNORED) return;
+    const c = rows.id[i]!;
+    if (this.#banned[c] === 1) return;
+    this.#selected.push(i);
+    this.#selectedLine.push(line);
+    // A line is one failure: a new line differs from the previous one that counted.
+    if (line !== this.#prevLine) this.#failures++;
+    this.#prevLine = line;
+    if (this.#addresses[c] === 0) {
+      this.#addresses[c] = 1;
+      this.#addressCount++;
+      this.#resolve(c);
+    }
+    const u = rows.user[i]!;
+    const n = this.#names.norm[u]!;
+    const named = n >= 0 ? u : 0;
+    const ng = this.#netGroup[c]!;
+    const ag = this.#asnGroup[c]!;
+    if (ng >= 0 && this.#count(ng, line, named, i)) this.#ownAddress(ng, c, this.#netCount, this.#netNext);
+    if (ag >= 0 && this.#count(ag, line, named, i)) this.#ownAddress(ag, c, this.#asnCount, this.#asnNext);
+    if (n >= 0) {
+      let ug = this.#userGroup[n]!;
+      if (ug === NOT_YET) this.#userGroup[n] = ug = this.#addGroup(USERNAME, this.#names.norms[n]!);
+      if (this.#count(ug, line, named, i) && this.#perIp.add(ug, c) === 1) this.#joined(ug, c);
+    }
+  }
+
+  /** Pass 2 (each jail again, keyed on the groups with enough addresses) and the report section. */
+  finish(jails: readonly JailSpec[], counting: CountingMode): ReportBelowRadar {
+    const groupCount = this.#key.length;
+    const listed = new Uint8Array(groupCount);
+    let anyListed = false;
+    for (let g = 0; g < groupCount; g++) {
+      if (this.#ipCount[g]! >= (this.#kind[g] === USERNAME ? MIN_SPRAY_ADDRESSES : MIN_GROUP_ADDRESSES)) {
+        listed[g] = 1;
+        anyListed = true;
       }
-      if (g.lastLine === line) continue;
-      g.lastLine = line;
-      g.attempts++;
-      g.perIp.set(h.id, (g.perIp.get(h.id) ?? 0) + 1);
-      if (h.user !== undefined && isUsername(h.user)) g.users.set(h.user, (g.users.get(h.user) ?? 0) + 1);
-      if (h.time < g.first) g.first = h.time;
-      if (h.time > g.last) g.last = h.time;
-      if (n !== undefined) g.nets.add(n);
-      if (asn !== undefined) g.asns.add(asn);
     }
-  }
-  const listed = new Set<string>();
-  for (const [gk, g] of groups) {
-    const min = g.kind === 'username' ? MIN_SPRAY_ADDRESSES : MIN_GROUP_ADDRESSES;
-    if (g.perIp.size >= min) listed.add(gk);
+    const verdicts = anyListed ? this.#simulate(jails, counting, listed) : [];
+    const geo = this.#geo;
+    const countriesOf = countryCounter(this.#rows.ids.size, (c) => geo?.(c)?.country);
+    const rowsOf = (k: number): ReportRadarGroup[] => {
+      const out: ReportRadarGroup[] = [];
+      for (let g = 0; g < groupCount; g++) {
+        if (listed[g] === 1 && this.#kind[g] === k) out.push(this.#toRow(g, verdicts[g], jails, countriesOf));
+      }
+      return out;
+    };
+    const byAttempts = (a: ReportRadarGroup, b: ReportRadarGroup): number =>
+      b.attempts - a.attempts || b.addresses - a.addresses || a.first - b.first || compareText(a.key, b.key);
+    const byAddresses = (a: ReportRadarGroup, b: ReportRadarGroup): number =>
+      b.addresses - a.addresses || b.attempts - a.attempts || a.first - b.first || compareText(a.key, b.key);
+    return {
+      failures: this.#failures,
+      addresses: this.#addressCount,
+      networks: rowsOf(NET).sort(byAttempts),
+      asns: rowsOf(ASN).sort(byAttempts),
+      spraying: rowsOf(USERNAME).sort(byAddresses),
+    };
   }
 
-  // Pass 2: each jail again, keyed on the listed groups.
-  const verdicts = new Map<string, { jails: Set<number>; bans: number; firstBan: EpochMs | undefined; blockedLines: Set<number>; blockedIps: Set<string> }>();
-  if (listed.size > 0) {
+  #addGroup(kind: number, key: string, asn?: number): number {
+    const g = this.#key.length;
+    this.#kind[g] = kind;
+    this.#key.push(key);
+    this.#asn.push(asn);
+    return g;
+  }
+
+  #resolve(c: number): void {
+    // IPv4 networks keyed by their /24 prefix as a number: no string per address.
+    const id = this.#rows.ids.values[c]!;
+    const q = dottedQuad(id);
+    let prefix = q >= 0 ? Math.floor(q / 256) : -1;
+    let net: string | undefined;
+    if (prefix < 0) {
+      net = networkOf(id);
+      if (net !== undefined && net.endsWith('/24')) prefix = Math.floor(dottedQuad(net.slice(0, -3)) / 256);
+    }
+    let ng = -1;
+    if (prefix >= 0) {
+      ng = this.#v4Index.get(prefix) ?? -1;
+      if (ng < 0) this.#v4Index.set(prefix, (ng = this.#addGroup(NET, net ?? networkOf(id)!)));
+    } else if (net !== undefined) {
+      ng = this.#netIndex.get(net) ?? -1;
+      if (ng < 0) this.#netIndex.set(net, (ng = this.#addGroup(NET, net)));
+    }
+    this.#netGroup[c] = ng;
+    const asn = this.#geo?.(c)?.asn;
+    let ag = -1;
+    if (asn !== undefined) {
+      ag = this.#asnIndex.get(asn) ?? -1;
+      if (ag < 0) this.#asnIndex.set(asn, (ag = this.#addGroup(ASN, `AS${asn}`, asn)));
+    }
+    this.#asnGroup[c] = ag;
+  }
+
+  // Row i of line `line` (username code u or 0) into group g; false when the group already
+  // counted the line (another jail's hit of it). The row, not its time, is passed: a time
+  // passed to a call that is not inlined is boxed.
+  #count(g: number, line: number, u: number, i: number): boolean {
+    const last = this.#lastLine[g]!;
+    if (last === line) return false;
+    const t = this.#rows.time[i]!;
+    if (last < 0) {
+      this.#first[g] = t;
+      this.#last[g] = t;
+    } else {
+      if (t < this.#first[g]!) this.#first[g] = t;
+      if (t > this.#last[g]!) this.#last[g] = t;
+    }
+    this.#lastLine[g] = line;
+    this.#attempts[g]!++;
+    if (u !== 0) this.#users.add(g, u);
+    return true;
+  }
+
+  // An attempt of address c in its own network or ASN group g.
+  #ownAddress(g: number, c: number, counts: Int32Array, next: Int32Array): void {
+    if (counts[c]!++ !== 0) return;
+    const tail = this.#ipTail[g]!;
+    if (tail < 0) this.#ipHead[g] = c;
+    else next[tail] = c;
+    this.#ipTail[g] = c;
+    this.#joined(g, c);
+  }
+
+  // Address c joined group g: its network and ASN are the group's too.
+  #joined(g: number, c: number): void {
+    this.#ipCount[g]!++;
+    if (this.#netGroup[c]! >= 0) this.#nets.add(g, this.#netGroup[c]!);
+    if (this.#asnGroup[c]! >= 0) this.#asns.add(g, this.#asnGroup[c]!);
+  }
+
+  // Attempts per address of group g, addresses in first-seen order.
+  #forEachIp(g: number, f: (c: number, attempts: number) => void): void {
+    const kind = this.#kind[g]!;
+    if (kind === USERNAME) return this.#perIp.forEach(g, f);
+    const counts = kind === NET ? this.#netCount : this.#asnCount;
+    const next = kind === NET ? this.#netNext : this.#asnNext;
+    for (let c = this.#ipHead[g]!; c >= 0; c = next[c]!) f(c, counts[c]!);
+  }
+
+  // Pass 2: every jail again over the rows that count, keyed on the listed groups.
+  #simulate(jails: readonly JailSpec[], counting: CountingMode, listed: Uint8Array): (Verdict | undefined)[] {
+    const rows = this.#rows;
+    const { jail, id, user, time } = rows;
+    const selected = this.#selected;
+    const selectedLine = this.#selectedLine;
+    const norm = this.#names.norm;
+    const verdicts = new Array<Verdict | undefined>(listed.length);
     const sims = jails.map((spec) =>
       createJailSimulator({
         name: spec.name,
         maxretry: spec.maxretry,
         findtime: spec.findtime,
         bantime: spec.bantime,
-        counting: opts.counting ?? 'fail2ban',
+        counting,
         whileBanned: 'block',
       }),
     );
-    for (let i = 0; i < hits.length; i++) {
-      if (!selected(i)) continue;
-      const h = hits[i]!;
-      const sim = sims[h.jail];
+    const simKey = this.#key.map((key, g) => `${KINDS[this.#kind[g]!]}\u0000${key}`);
+    const keys = new Int32Array(3);
+    for (let s = 0; s < selected.length; s++) {
+      const i = selected[s]!;
+      const j = jail[i]!;
+      const sim = sims[j];
       if (sim === undefined) continue;
-      for (const gk of keysOf(h)) {
-        if (!listed.has(gk)) continue;
-        const outcome = sim.add(h.time, gk);
-        if (outcome !== 'banned' && outcome !== 'blocked') continue;
-        let v = verdicts.get(gk);
-        if (v === undefined) verdicts.set(gk, (v = { jails: new Set(), bans: 0, firstBan: undefined, blockedLines: new Set(), blockedIps: new Set() }));
-        v.jails.add(h.jail);
-        if (outcome === 'banned') {
+      const c = id[i]!;
+      const n = norm[user[i]!]!;
+      keys[0] = this.#netGroup[c]!;
+      keys[1] = this.#asnGroup[c]!;
+      keys[2] = n >= 0 ? this.#userGroup[n]! : -1;
+      for (let k = 0; k < 3; k++) {
+        const g = keys[k]!;
+        if (g < 0 || listed[g] === 0) continue;
+        const o = sim.add(time[i]!, simKey[g]!);
+        if (o !== 'banned' && o !== 'blocked') continue;
+        let v = verdicts[g];
+        if (v === undefined) verdicts[g] = v = { jails: new Set(), bans: 0, firstBan: undefined, blocked: 0, lastBlocked: -1, blockedIps: new Set() };
+        v.jails.add(j);
+        if (o === 'banned') {
           v.bans++;
-          v.firstBan ??= h.time;
+          v.firstBan ??= time[i]!;
         } else {
-          v.blockedLines.add(lineKey(h));
-          v.blockedIps.add(h.id);
+          // A line blocked for the group once, whichever jails saw it (its hits are adjacent).
+          if (v.lastBlocked !== selectedLine[s]) v.blocked++;
+          v.lastBlocked = selectedLine[s]!;
+          v.blockedIps.add(c);
         }
       }
     }
+    return verdicts;
   }
 
-  const toRow = (gk: string, g: GroupAcc): ReportRadarGroup => {
-    const countries = new Map<string, number>();
+  #toRow(g: number, v: Verdict | undefined, jails: readonly JailSpec[], countriesOf: (codes: readonly number[]) => string[]): ReportRadarGroup {
+    const geo = this.#geo;
+    const userValues = this.#rows.users.values;
+    const groupAsns = this.#asns.entries(g);
+    const oneAsn = groupAsns.length === 1 ? this.#asn[groupAsns[0]![0]] : undefined;
     let org: string | undefined;
-    for (const ip of g.perIp.keys()) {
-      const info = geo(ip);
-      if (info?.country !== undefined) countries.set(info.country, (countries.get(info.country) ?? 0) + 1);
-      if (org === undefined && info?.org !== undefined && g.asns.size === 1 && info.asn === [...g.asns][0]) org = info.org;
-    }
-    const v = verdicts.get(gk);
+    let maxPerAddress = 0;
+    const ips: number[] = [];
+    this.#forEachIp(g, (c, n) => {
+      ips.push(c);
+      if (n > maxPerAddress) maxPerAddress = n;
+      if (org === undefined && oneAsn !== undefined) {
+        const info = geo?.(c);
+        if (info?.org !== undefined && info.asn === oneAsn) org = info.org;
+      }
+    });
     return {
-      kind: g.kind,
-      key: g.key,
-      asn: g.asns.size === 1 ? [...g.asns][0] : undefined,
+      kind: KINDS[this.#kind[g]!]!,
+      key: this.#key[g]!,
+      asn: oneAsn,
       org,
-      countries: [...countries].sort((a, b) => b[1] - a[1] || compareText(a[0], b[0])).map(([c]) => c),
-      addresses: g.perIp.size,
-      attempts: g.attempts,
-      maxPerAddress: [...g.perIp.values()].reduce((m, n) => (n > m ? n : m), 0),
-      networks: g.nets.size,
-      usernames: [...g.users]
-        .sort((a, b) => b[1] - a[1] || compareText(a[0], b[0]))
-        .slice(0, USERNAMES_PER_GROUP)
-        .map(([u]) => u),
-      distinctUsernames: g.users.size,
-      first: g.first,
-      last: g.last,
+      countries: countriesOf(ips),
+      addresses: this.#ipCount[g]!,
+      attempts: this.#attempts[g]!,
+      maxPerAddress,
+      networks: this.#nets.size(g),
+      usernames: this.#users.top(g, USERNAMES_PER_GROUP, (u) => userValues[u - 1]!),
+      distinctUsernames: this.#users.size(g),
+      first: this.#first[g]!,
+      last: this.#last[g]!,
       caught: {
         jails: v === undefined ? [] : [...v.jails].sort((a, b) => a - b).map((j) => jails[j]!.name),
         bans: v?.bans ?? 0,
         firstBan: v?.firstBan,
-        blocked: v?.blockedLines.size ?? 0,
+        blocked: v?.blocked ?? 0,
         addresses: v?.blockedIps.size ?? 0,
       },
     };
-  };
-  const rows = (kind: Kind): ReportRadarGroup[] =>
-    [...listed]
-      .map((gk) => [gk, groups.get(gk)!] as const)
-      .filter(([, g]) => g.kind === kind)
-      .map(([gk, g]) => toRow(gk, g));
-  const byAttempts = (a: ReportRadarGroup, b: ReportRadarGroup): number =>
-    b.attempts - a.attempts || b.addresses - a.addresses || a.first - b.first || compareText(a.key, b.key);
-  const byAddresses = (a: ReportRadarGroup, b: ReportRadarGroup): number =>
-    b.addresses - a.addresses || b.attempts - a.attempts || a.first - b.first || compareText(a.key, b.key);
+  }
+}
 
-  return {
-    failures,
-    addresses: addresses.size,
-    networks: rows('net').sort(byAttempts),
-    asns: rows('asn').sort(byAttempts),
-    spraying: rows('username').sort(byAddresses),
-  };
+interface Verdict {
+  jails: Set<number>;
+  bans: number;
+  firstBan: EpochMs | undefined;
+  blocked: number;
+  /** Last line (serial number) counted in `blocked`. */
+  lastBlocked: number;
+  /** Id codes with a blocked attempt. */
+  blockedIps: Set<number>;
 }
 
 function compareText(a: string, b: string): number {

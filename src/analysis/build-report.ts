@@ -1,14 +1,18 @@
-// Turns a replay outcome into the renderer-facing Report: per-jail bans, per-address
-// summaries, attempted usernames and the forensics sections (collateral bans, possible
-// compromises, accounts, below the radar). Pure: GeoIP answers come from the lookup passed in.
-// A line matched by several jails (postfix and postfix-rbl) is counted once per address.
+// Turns a replay outcome into the renderer-facing Report (bans, addresses, usernames and the
+// forensics sections), all fed by one pass over the rows (scan-rows.ts). Pure; GeoIP asked
+// once per address. A line matched by several jails counts once per address: its hits are
+// adjacent (hit-index.ts). State by id code in typed arrays; strings only in rows emitted.
 import { describeGeoIp, type GeoIpDescription } from '../enrich/describe-geoip.js';
 import type { ReplayOutcome } from '../pipeline/replay.js';
+import { OUTCOME_BLOCKED, OUTCOME_IGNORED, OUTCOME_PROLONGED, type HitStore } from '../pipeline/hit-store.js';
 import type { CountingMode, EpochMs, JailSpec, Report, ReportCollateral, ReportIp, ReportJail } from '../types.js';
-import { findBelowRadar } from './below-radar.js';
-import { describeCollateral, indexSuccesses } from './collateral.js';
-import { findCompromises } from './compromise.js';
-import { countUsernames, groupAccounts, isUsername, lineKey } from './usernames.js';
+import { RadarTally } from './below-radar.js';
+import { describeCollateral, SuccessTally } from './collateral.js';
+import { CompromiseScan } from './compromise.js';
+import { byIdCode, hitIndex } from './hit-index.js';
+import { TopNames } from './pair-counts.js';
+import { FailedNames, scanRows } from './scan-rows.js';
+import { AccountTally, UsernameCounter } from './usernames.js';
 
 /** A GeoIP source as buildReport uses it (an opened GeoIp fits). */
 export interface ReportGeo extends GeoIpDescription {
@@ -26,80 +30,20 @@ export interface BuildReportOptions {
 /** Most-tried usernames kept per address. */
 const USERNAMES_PER_IP = 10;
 
-interface IpAcc {
-  lines: Map<number, 'counted' | 'blocked' | 'ignored'>;
-  first: EpochMs;
-  last: EpochMs;
-  jails: Set<number>;
-  users: Map<string, number>;
-}
+// State of an address's current line: the strongest outcome any jail gave it.
+const LINE_IGNORED = 1;
+const LINE_COUNTED = 2;
+const LINE_BLOCKED = 3;
 
 /** Builds the report for `jails` (same order as the replay's results). */
 export function buildReport(outcome: ReplayOutcome, jails: JailSpec[], opts: BuildReportOptions = {}): Report {
-  const { hits, outcomes, results } = outcome;
-  const geoCache = new Map<string, { country?: string; asn?: number; org?: string } | undefined>();
-  const geoOf = (ip: string): { country?: string; asn?: number; org?: string } | undefined => {
-    const geo = opts.geo;
-    if (geo === undefined) return undefined;
-    if (!geoCache.has(ip)) geoCache.set(ip, geo.lookup(ip));
-    return geoCache.get(ip);
-  };
-  const successLines = new Set<number>();
-  const perJailFailures = new Array<number>(jails.length).fill(0);
-  const perJailIds = jails.map(() => new Set<string>());
-  const ips = new Map<string, IpAcc>();
-  let successes = 0;
-  let failures = 0;
-  const failureLines = new Set<number>();
-
-  for (let i = 0; i < hits.length; i++) {
-    const h = hits[i]!;
-    if (h.kind === 'success') {
-      // A success line matched by several filters (postfix, postfix-sasl) is one login.
-      const key = lineKey(h);
-      if (!successLines.has(key)) {
-        successLines.add(key);
-        successes++;
-      }
-      continue;
-    }
-    const line = lineKey(h);
-    perJailFailures[h.jail]!++;
-    perJailIds[h.jail]!.add(h.id);
-    const firstSighting = !failureLines.has(line);
-    if (firstSighting) {
-      failureLines.add(line);
-      failures++;
-    }
-    let acc = ips.get(h.id);
-    if (acc === undefined) {
-      acc = { lines: new Map(), first: h.time, last: h.time, jails: new Set(), users: new Map() };
-      ips.set(h.id, acc);
-    }
-    acc.last = h.time;
-    acc.jails.add(h.jail);
-    // blocked in any jail > counted in any jail > ignored everywhere
-    const o = outcomes[i];
-    const state = o === 'blocked' || o === 'prolonged' ? 'blocked' : o === 'ignored' ? 'ignored' : 'counted';
-    const prev = acc.lines.get(line);
-    if (prev === undefined || state === 'blocked' || (state === 'counted' && prev === 'ignored')) {
-      acc.lines.set(line, state);
-    }
-    if (firstSighting && h.user !== undefined && isUsername(h.user)) {
-      acc.users.set(h.user, (acc.users.get(h.user) ?? 0) + 1);
-    }
-  }
-
-  const reportJails: ReportJail[] = jails.map((spec, j) => ({
-    name: spec.name,
-    filter: spec.filter,
-    maxretry: spec.maxretry,
-    findtime: spec.findtime,
-    bantime: spec.bantime,
-    failures: perJailFailures[j]!,
-    ids: perJailIds[j]!.size,
-    bans: results[j]!.bans,
-  }));
+  const { results } = outcome;
+  const { rows, names } = hitIndex(outcome.hits);
+  const ids = rows.ids.values;
+  const nIds = ids.length;
+  const geo = opts.geo;
+  // GeoIP answers by id code, shared by every section: one lookup per address.
+  const geoOf = geo === undefined ? undefined : byIdCode(rows, (ip) => geo.lookup(ip));
 
   const bansById = new Map<string, { count: number; first: EpochMs; last: EpochMs }>();
   for (const r of results) {
@@ -114,37 +58,83 @@ export function buildReport(outcome: ReplayOutcome, jails: JailSpec[], opts: Bui
     }
   }
 
+  // Per id code: 1 when some jail banned the address; its bans.
+  const banned = new Uint8Array(nIds);
+  const bansOf = new Array<{ count: number; first: EpochMs; last: EpochMs } | undefined>(nIds);
+  for (const [id, bans] of bansById) {
+    const c = rows.ids.find(id);
+    if (c < 0) continue;
+    banned[c] = 1;
+    bansOf[c] = bans;
+  }
+
+  // One pass over the rows feeds every section.
+  const tally = new FailureTally(rows, jails.length);
+  const usernames = new UsernameCounter(rows);
+  const accounts = new AccountTally(rows, names);
+  // Collateral looks at the logins of banned addresses only.
+  const successes = new SuccessTally(rows, banned);
+  const compromises = new CompromiseScan(rows, names);
+  const radar = new RadarTally(rows, names, new Set(bansById.keys()), geoOf);
+  const failedNames = new FailedNames(nIds);
+  scanRows(rows, names.isName, { tally, usernames, accounts, successes, compromises, radar, failedNames });
+
+  const reportJails: ReportJail[] = jails.map((spec, j) => ({
+    name: spec.name,
+    filter: spec.filter,
+    maxretry: spec.maxretry,
+    findtime: spec.findtime,
+    bantime: spec.bantime,
+    failures: tally.perJailFailures[j]!,
+    ids: tally.perJailIds[j]!,
+    bans: results[j]!.bans,
+  }));
+
+  const userValues = rows.users.values;
+  const nameOfUser = (u: number): string => userValues[u - 1]!;
+  // An address's usernames: the lines whose first failure row has them (nearly always every
+  // line of the pair: then no correction to look up).
+  const exact = failedNames.notFirstFailure.pairs === 0;
+  const usernamesOf = (c: number): string[] => {
+    if (exact) return failedNames.counts.top(c, USERNAMES_PER_IP, nameOfUser);
+    const top = new TopNames(USERNAMES_PER_IP);
+    failedNames.counts.forEach(c, (u, lines) => {
+      const n = failedNames.firstFailures(c, u, lines);
+      if (n > 0) top.offer(u, n, nameOfUser);
+    });
+    return top.names;
+  };
   const reportIps: ReportIp[] = [];
+  // Per id code: its row of the report, if any.
+  const reported = new Array<ReportIp | undefined>(nIds);
+  const { seen, counted, blocked, jailSeen } = tally;
   let blockedTotal = 0;
-  for (const [ip, acc] of ips) {
-    let counted = 0;
-    let blocked = 0;
-    for (const s of acc.lines.values()) {
-      if (s === 'counted') counted++;
-      else if (s === 'blocked') blocked++;
-    }
-    if (counted === 0 && blocked === 0) continue; // only ever seen from ignored addresses
-    blockedTotal += blocked;
-    const bans = bansById.get(ip);
-    const where = geoOf(ip);
-    reportIps.push({
+  for (let c = 0; c < nIds; c++) {
+    if (seen[c] === 0) continue;
+    if (counted[c] === 0 && blocked[c] === 0) continue; // only ever seen from ignored addresses
+    blockedTotal += blocked[c]!;
+    const ip = ids[c]!;
+    const bans = bansOf[c];
+    const where = geoOf?.(c);
+    const jailNames: string[] = [];
+    for (let j = 0; j < jails.length; j++) if (jailSeen[j * nIds + c] === 1) jailNames.push(jails[j]!.name);
+    const row: ReportIp = {
       ip,
       country: where?.country,
       asn: where?.asn,
       org: where?.org,
-      failures: counted,
-      blocked,
+      failures: counted[c]!,
+      blocked: blocked[c]!,
       bans: bans?.count ?? 0,
-      jails: [...acc.jails].sort((a, b) => a - b).map((j) => jails[j]!.name),
+      jails: jailNames,
       firstBan: bans?.first,
       lastBan: bans?.last,
-      first: acc.first,
-      last: acc.last,
-      usernames: [...acc.users]
-        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-        .slice(0, USERNAMES_PER_IP)
-        .map(([name]) => name),
-    });
+      first: tally.firstTime[c]!,
+      last: tally.lastTime[c]!,
+      usernames: usernamesOf(c),
+    };
+    reportIps.push(row);
+    reported[c] = row;
   }
   reportIps.sort(
     (a, b) =>
@@ -165,14 +155,15 @@ export function buildReport(outcome: ReplayOutcome, jails: JailSpec[], opts: Bui
 
   // ---- forensics ----
   const allBans = results.flatMap((r) => r.bans);
-  const byIp = new Map(reportIps.map((r) => [r.ip, r]));
+  const successIndex = successes.finish();
   const collateral: ReportCollateral[] = describeCollateral(
     allBans,
-    indexSuccesses(hits),
+    successIndex,
     jails.map((j) => j.name),
   ).map((c) => {
-    const where = geoOf(c.ip);
-    const entry = byIp.get(c.ip);
+    const code = rows.ids.find(c.ip);
+    const where = code < 0 ? undefined : geoOf?.(code);
+    const entry = code < 0 ? undefined : reported[code];
     return {
       ip: c.ip,
       country: where?.country,
@@ -191,14 +182,10 @@ export function buildReport(outcome: ReplayOutcome, jails: JailSpec[], opts: Bui
       failedUsers: entry?.usernames ?? [],
     };
   });
-  const compromises = findCompromises(hits, allBans).map((c) => {
-    const where = geoOf(c.ip);
+  const compromised = compromises.finish(allBans).map((c) => {
+    const code = rows.ids.find(c.ip);
+    const where = code < 0 ? undefined : geoOf?.(code);
     return { ...c, country: where?.country, asn: where?.asn, org: where?.org };
-  });
-  const accounts = groupAccounts(hits, (ip) => geoOf(ip)?.country);
-  const belowRadar = findBelowRadar(hits, outcomes, jails, new Set(bansById.keys()), {
-    counting: opts.counting ?? 'fail2ban',
-    geo: opts.geo === undefined ? undefined : geoOf,
   });
 
   return {
@@ -207,22 +194,94 @@ export function buildReport(outcome: ReplayOutcome, jails: JailSpec[], opts: Bui
     span: { first, last },
     jails: reportJails,
     ips: reportIps,
-    usernames: countUsernames(hits),
+    usernames: usernames.finish(failedNames),
     stats: {
       files: outcome.files.length,
       lines: sum((f) => f.lines),
       noTime: sum((f) => f.noTime),
       overlong: sum((f) => f.overlong),
-      failures,
-      successes,
+      failures: tally.failures,
+      successes: successIndex.logins,
       bannedIps: bansById.size,
       banEvents: results.reduce((n, r) => n + r.bans.length, 0),
       blocked: blockedTotal,
     },
-    geoip: opts.geo === undefined ? undefined : describeGeoIp(opts.geo),
+    geoip: geo === undefined ? undefined : describeGeoIp(geo),
     collateral,
-    compromises,
-    accounts,
-    belowRadar,
+    compromises: compromised,
+    accounts: accounts.finish((code) => geoOf?.(code)?.country, failedNames),
+    belowRadar: radar.finish(jails, opts.counting ?? 'fail2ban'),
   };
+}
+
+/**
+ * Per-jail and per-address tallies of every failure row (a RowSinks slot; buildReport's own): a line is new for
+ * an address when it differs from that address's previous failure line (its hits are adjacent).
+ */
+export class FailureTally {
+  /** Distinct failure lines. */
+  failures = 0;
+  readonly perJailFailures: number[];
+  readonly perJailIds: number[];
+  /** Per (jail, id code), at `jail * ids + code`: 1 once the jail saw a failure from the address. */
+  readonly jailSeen: Uint8Array;
+  /** Per id code: 1 when it has failures; first and last failure time; lines counted, blocked. */
+  readonly seen: Uint8Array;
+  readonly firstTime: Float64Array;
+  readonly lastTime: Float64Array;
+  readonly counted: Int32Array;
+  readonly blocked: Int32Array;
+  readonly #rows: HitStore;
+  readonly #nIds: number;
+  /** The address's last failure line (serial number, see scanRows) and that line's state. */
+  readonly #lastLine: Int32Array;
+  readonly #lineState: Uint8Array;
+
+  constructor(rows: HitStore, nJails: number) {
+    const nIds = rows.ids.size;
+    this.#rows = rows;
+    this.#nIds = nIds;
+    this.perJailFailures = new Array<number>(nJails).fill(0);
+    this.perJailIds = new Array<number>(nJails).fill(0);
+    this.jailSeen = new Uint8Array(nJails * nIds);
+    this.seen = new Uint8Array(nIds);
+    this.firstTime = new Float64Array(nIds);
+    this.lastTime = new Float64Array(nIds);
+    this.counted = new Int32Array(nIds);
+    this.blocked = new Int32Array(nIds);
+    this.#lastLine = new Int32Array(nIds).fill(-1);
+    this.#lineState = new Uint8Array(nIds);
+  }
+
+  failure(i: number, line: number, head: boolean): void {
+    const rows = this.#rows;
+    const j = rows.jail[i]!;
+    const c = rows.id[i]!;
+    const t = rows.time[i]!;
+    this.perJailFailures[j]!++;
+    const js = j * this.#nIds + c;
+    if (this.jailSeen[js] === 0) {
+      this.jailSeen[js] = 1;
+      this.perJailIds[j]!++;
+    }
+    if (head) this.failures++;
+    if (this.seen[c] === 0) {
+      this.seen[c] = 1;
+      this.firstTime[c] = t;
+    }
+    this.lastTime[c] = t;
+    // blocked in any jail > counted in any jail > ignored everywhere
+    const o = rows.outcome[i]!;
+    const state = o === OUTCOME_BLOCKED || o === OUTCOME_PROLONGED ? LINE_BLOCKED : o === OUTCOME_IGNORED ? LINE_IGNORED : LINE_COUNTED;
+    if (this.#lastLine[c] === line) {
+      // Another jail's hit of the address's current line: keep the strongest state.
+      const before = this.#lineState[c]!;
+      if (state <= before) return;
+      if (before === LINE_COUNTED) this.counted[c]!--;
+    }
+    this.#lastLine[c] = line;
+    this.#lineState[c] = state;
+    if (state === LINE_COUNTED) this.counted[c]!++;
+    else if (state === LINE_BLOCKED) this.blocked[c]!++;
+  }
 }

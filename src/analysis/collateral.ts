@@ -1,8 +1,12 @@
 // Collateral damage of bans: banned addresses that also produced successful logins,
 // with the accounts behind them ("this ban would have locked out alice from her phone").
 // Pure; shared by the audit report and by `tune`. A success line matched by several
-// filters (postfix, postfix-sasl, ...) is one login.
+// filters (postfix, postfix-sasl, ...) is one login. Per-address state is kept by id code.
+import { HitStore } from '../pipeline/hit-store.js';
 import type { BanEvent, EpochMs, Hit } from '../types.js';
+import { hitIndex } from './hit-index.js';
+import { PairCounts } from './pair-counts.js';
+import { scanRows } from './scan-rows.js';
 
 /** A banned address that also logged in successfully, and who logged in from it. */
 export interface Collateral {
@@ -34,34 +38,127 @@ export interface SuccessIndex {
       logins: number;
       first: EpochMs;
       last: EpochMs;
-      /** Time of each login, ascending. */
-      times: EpochMs[];
+      /** Time of each login, ascending (gathered when read: only collateral needs them). */
+      readonly times: Float64Array;
     }
   >;
+  /** Successful logins in all (each file line once). */
+  logins: number;
 }
 
-/** Indexes the success hits by address (each file line once). */
-export function indexSuccesses(hits: Iterable<Hit>): SuccessIndex {
-  const byIp: SuccessIndex['byIp'] = new Map();
-  const seenLines = new Set<number>();
-  let unsorted = false;
-  for (const h of hits) {
-    if (h.kind !== 'success') continue;
-    // file and line as one number: cheaper than a string key on every login.
-    const key = h.file * 4_294_967_296 + h.line;
-    if (seenLines.has(key)) continue;
-    seenLines.add(key);
-    let e = byIp.get(h.id);
-    if (e === undefined) byIp.set(h.id, (e = { users: new Map(), logins: 0, first: h.time, last: h.time, times: [] }));
-    e.logins++;
-    if (h.time < e.first) e.first = h.time;
-    if (h.time < e.last) unsorted = true;
-    else e.last = h.time;
-    e.times.push(h.time);
-    if (h.user !== undefined && h.user !== '') e.users.set(h.user, (e.users.get(h.user) ?? 0) + 1);
+/** Indexes the success hits by address (each file line once). A store, or any iterable of hits. */
+export function indexSuccesses(hits: HitStore | Iterable<Hit>): SuccessIndex {
+  const store = hits instanceof HitStore ? hits : HitStore.from([...hits]);
+  const { rows, names } = hitIndex(store);
+  const tally = new SuccessTally(rows);
+  scanRows(rows, names.isName, { successes: tally });
+  return tally.finish();
+}
+
+/**
+ * Per address (id code): the first success row of each line (a RowSinks slot). With `only`
+ * (a 0/1 flag per id code), only those addresses get an entry: the audit report needs the
+ * banned ones alone (collateral), and the other logins are then just counted.
+ */
+export class SuccessTally {
+  readonly #rows: HitStore;
+  readonly #only: Uint8Array | undefined;
+  readonly #logins: Int32Array;
+  readonly #first: Float64Array;
+  readonly #last: Float64Array;
+  /** Logins per (address, username code). */
+  readonly #users: PairCounts;
+  readonly #order: number[] = [];
+  #unsorted = false;
+  #total = 0;
+  #recorded = 0;
+  // Each address's logins chained in row order: login k's row, the next login of the same
+  // address (-1: none), and per address its first and last login.
+  #loginRow: Int32Array = new Int32Array(1024);
+  #nextLogin: Int32Array = new Int32Array(1024);
+  readonly #head: Int32Array;
+  readonly #tail: Int32Array;
+
+  constructor(rows: HitStore, only?: Uint8Array) {
+    const n = rows.ids.size;
+    this.#rows = rows;
+    this.#only = only;
+    this.#logins = new Int32Array(n);
+    this.#first = new Float64Array(n);
+    this.#last = new Float64Array(n);
+    this.#users = new PairCounts(n, n >> 2);
+    this.#head = new Int32Array(n).fill(-1);
+    this.#tail = new Int32Array(n).fill(-1);
   }
-  if (unsorted) for (const e of byIp.values()) e.times.sort((a, b) => a - b);
-  return { byIp };
+
+  success(i: number): void {
+    const rows = this.#rows;
+    const c = rows.id[i]!;
+    this.#total++;
+    if (this.#only !== undefined && this.#only[c] === 0) return;
+    const t = rows.time[i]!;
+    if (this.#logins[c] === 0) {
+      this.#order.push(c);
+      this.#first[c] = t;
+      this.#last[c] = t;
+    } else {
+      if (t < this.#first[c]!) this.#first[c] = t;
+      if (t < this.#last[c]!) this.#unsorted = true;
+      else this.#last[c] = t;
+    }
+    this.#logins[c]!++;
+    const u = rows.user[i]!;
+    if (u !== 0 && rows.users.values[u - 1] !== '') this.#users.add(c, u);
+    const k = this.#recorded++;
+    if (k === this.#loginRow.length) this.#grow();
+    this.#loginRow[k] = i;
+    this.#nextLogin[k] = -1;
+    const tail = this.#tail[c]!;
+    if (tail < 0) this.#head[c] = k;
+    else this.#nextLogin[tail] = k;
+    this.#tail[c] = k;
+  }
+
+  /** The index: one entry per address that logged in, in first-login order. */
+  finish(): SuccessIndex {
+    const byIp: SuccessIndex['byIp'] = new Map();
+    const ids = this.#rows.ids.values;
+    const userValues = this.#rows.users.values;
+    for (const c of this.#order) {
+      const users = new Map<string, number>();
+      this.#users.forEach(c, (u, n) => users.set(userValues[u - 1]!, n));
+      const timesOf = (): Float64Array => this.#timesOf(c);
+      byIp.set(ids[c]!, {
+        users,
+        logins: this.#logins[c]!,
+        first: this.#first[c]!,
+        last: this.#last[c]!,
+        get times() {
+          return timesOf();
+        },
+      });
+    }
+    return { byIp, logins: this.#total };
+  }
+
+  #timesOf(c: number): Float64Array {
+    const out = new Float64Array(this.#logins[c]!);
+    const time = this.#rows.time;
+    let n = 0;
+    for (let k = this.#head[c]!; k >= 0; k = this.#nextLogin[k]!) out[n++] = time[this.#loginRow[k]!]!;
+    if (this.#unsorted) out.sort();
+    return out;
+  }
+
+  #grow(): void {
+    const grow = (a: Int32Array): Int32Array => {
+      const b = new Int32Array(a.length * 2);
+      b.set(a);
+      return b;
+    };
+    this.#loginRow = grow(this.#loginRow);
+    this.#nextLogin = grow(this.#nextLogin);
+  }
 }
 
 /** The banned addresses (any order, duplicates allowed) that also logged in, sorted by address. */
@@ -119,7 +216,7 @@ export function describeCollateral(
 }
 
 /** How many of the ascending `times` fall inside one of the bans (sorted by start; may overlap). */
-function countDuring(times: readonly EpochMs[], bans: readonly BanEvent[]): number {
+function countDuring(times: Float64Array, bans: readonly BanEvent[]): number {
   let n = 0;
   let b = 0;
   let reach = -Infinity; // end of the union of the bans started so far

@@ -1,9 +1,10 @@
 // `banreplay timeline`: every event of one address or network from an ordinary replay, in time
 // order: failures (or attempts blocked during a ban), successful logins, simulated bans and
-// their ends. Pure; the raw lines come on the hits (ScanContext.keepTextFor), GeoIP from the
+// their ends. Pure; the raw lines come in `hits.texts` (ScanContext.keepTextFor), GeoIP from the
 // lookup passed in. A line matched by several jails is one event naming every jail.
 import ipaddr from 'ipaddr.js';
 import { describeGeoIp } from '../enrich/describe-geoip.js';
+import { OUTCOME_BLOCKED, OUTCOME_PROLONGED, SUCCESS } from '../pipeline/hit-store.js';
 import type { ReplayOutcome } from '../pipeline/replay.js';
 import type { EpochMs, JailSpec, TimelineAddress, TimelineEvent, TimelineReport } from '../types.js';
 import type { ReportGeo } from './build-report.js';
@@ -68,7 +69,9 @@ export function buildTimeline(
   target: TimelineTarget,
   opts: BuildTimelineOptions,
 ): TimelineReport {
-  const { hits, outcomes, results } = outcome;
+  const { hits, results } = outcome;
+  const { time, jail: jailCol, kind, id, user, file, line, outcome: outcomeCol } = hits;
+  const idValues = hits.ids.values;
   // Events sort by time, then: ban ends, log lines in replay order, ban starts (a ban starts
   // with the failure that triggers it, so it comes right after that line).
   const keyed: Array<{ ev: TimelineEvent; rank: number; seq: number }> = [];
@@ -83,47 +86,54 @@ export function buildTimeline(
     if (time > a.last) a.last = time;
     return a;
   };
+  // The target is asked once per distinct id: 0 = not yet, 1 = inside, 2 = outside.
+  const inside = new Uint8Array(hits.ids.size);
 
-  let current: { key: string; ev: TimelineEvent } | undefined;
+  let current: { file: number; line: number; ev: TimelineEvent } | undefined;
   for (let i = 0; i < hits.length; i++) {
-    const h = hits[i]!;
-    if (!target.matches(h.id)) continue;
-    const key = `${h.file}:${h.line}`;
-    const o = outcomes[i];
-    const blocked = o === 'blocked' || o === 'prolonged';
-    const jail = jails[h.jail]?.name ?? String(h.jail);
-    if (current !== undefined && current.key === key) {
+    const code = id[i]!;
+    let m = inside[code]!;
+    if (m === 0) inside[code] = m = target.matches(idValues[code]!) ? 1 : 2;
+    if (m !== 1) continue;
+    const ip = idValues[code]!;
+    const t = time[i]!;
+    const o = outcomeCol[i]!;
+    const blocked = o === OUTCOME_BLOCKED || o === OUTCOME_PROLONGED;
+    const j = jailCol[i]!;
+    const jail = jails[j]?.name ?? String(j);
+    if (current !== undefined && current.file === file[i] && current.line === line[i]) {
       // The same line through another jail: one event, every jail named.
       if (!current.ev.jails.includes(jail)) current.ev.jails.push(jail);
       if (blocked && current.ev.kind === 'failure') {
         current.ev.kind = 'blocked';
-        const a = addr(h.id, h.time);
+        const a = addr(ip, t);
         a.failures--;
         a.blocked++;
       }
       continue;
     }
-    const text = h.text;
-    const kind: TimelineEvent['kind'] = h.kind === 'success' ? 'success' : blocked ? 'blocked' : 'failure';
+    const text = hits.texts?.get(i);
+    const evKind: TimelineEvent['kind'] = kind[i] === SUCCESS ? 'success' : blocked ? 'blocked' : 'failure';
+    const u = user[i]!;
     const ev: TimelineEvent = {
-      time: h.time,
-      kind,
-      ip: h.id,
+      time: t,
+      kind: evKind,
+      ip,
       jails: [jail],
       service: text === undefined ? undefined : serviceOf(text),
-      user: h.user,
-      file: opts.paths[h.file],
-      line: h.line,
+      user: u === 0 ? undefined : hits.users.values[u - 1],
+      file: opts.paths[file[i]!],
+      line: line[i]!,
       text,
       failures: undefined,
       end: undefined,
       blocked: undefined,
     };
-    const a = addr(h.id, h.time);
-    if (kind === 'success') a.successes++;
-    else if (kind === 'blocked') a.blocked++;
+    const a = addr(ip, t);
+    if (evKind === 'success') a.successes++;
+    else if (evKind === 'blocked') a.blocked++;
     else a.failures++;
-    current = { key, ev };
+    current = { file: file[i]!, line: line[i]!, ev };
     keyed.push({ ev, rank: 1, seq: keyed.length });
   }
 

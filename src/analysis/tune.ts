@@ -4,8 +4,9 @@
 // every renderer shows the same choice (README "banreplay tune").
 import { BanMemory, type BanTimeIncrement } from '../jail/ban-time-increment.js';
 import { createJailSimulator, type JailResult } from '../jail/simulate.js';
+import { FAILURE, SUCCESS, type HitStore, type StringTable } from '../pipeline/hit-store.js';
 import type { PlannedJail } from '../pipeline/replay.js';
-import type { CountingMode, EpochMs, FileStats, Hit, WhileBannedMode } from '../types.js';
+import type { CountingMode, EpochMs, FileStats, WhileBannedMode } from '../types.js';
 import { findCollateral, indexSuccesses, type SuccessIndex } from './collateral.js';
 
 /** The candidate values; every combination is evaluated for every jail. */
@@ -110,7 +111,7 @@ export interface TuneReport {
 
 /** Evaluates the grid over one scan (files in replay order, hits in log-time order). */
 export function buildTuneReport(
-  scan: { files: FileStats[]; hits: readonly Hit[] },
+  scan: { files: FileStats[]; hits: HitStore },
   jails: readonly PlannedJail[],
   opts: TuneOptions,
 ): TuneReport {
@@ -121,7 +122,8 @@ export function buildTuneReport(
     if (f.last !== undefined && (last === undefined || f.last > last)) last = f.last;
   }
   let successes = 0;
-  for (const h of scan.hits) if (h.kind === 'success') successes++;
+  const { kind } = scan.hits;
+  for (let i = 0; i < scan.hits.length; i++) if (kind[i] === SUCCESS) successes++;
   return {
     grid: opts.grid,
     counting: opts.counting,
@@ -144,7 +146,7 @@ export function gridSettings(grid: TuneGrid): TuneSetting[] {
 }
 
 /** Evaluates the grid for every jail over the time-ordered hits (jail indices as in `jails`). */
-export function tuneJails(hits: readonly Hit[], jails: readonly PlannedJail[], opts: TuneOptions): TuneJail[] {
+export function tuneJails(hits: HitStore, jails: readonly PlannedJail[], opts: TuneOptions): TuneJail[] {
   const successes = indexSuccesses(hits);
   const streams = splitFailures(hits, jails.length);
   const settings = gridSettings(opts.grid);
@@ -152,77 +154,110 @@ export function tuneJails(hits: readonly Hit[], jails: readonly PlannedJail[], o
     throw new RangeError('tune: the grid asks for bantime.increment but no increment parameters were given');
   }
   // A recidive jail has no failures of its own (it is fed the other jails' bans): nothing to tune.
-  return jails.flatMap((jail, j) => (jail.recidive === true ? [] : [tuneOneJail(jail, streams[j]!, successes, settings, opts)]));
+  return jails.flatMap((jail, j) => (jail.recidive === true ? [] : [tuneOneJail(jail, streams[j]!, hits.ids, successes, settings, opts)]));
 }
 
-/** One jail's failures as parallel arrays, in log-time order. */
+/** One jail's failures as parallel arrays, in log-time order; `codes` index the store's ids. */
 interface FailureStream {
   times: Float64Array;
-  ids: string[];
+  codes: Uint32Array;
 }
 
-function splitFailures(hits: readonly Hit[], jailCount: number): FailureStream[] {
+function splitFailures(hits: HitStore, jailCount: number): FailureStream[] {
+  const { length, jail, kind, time, id } = hits;
   const counts = new Array<number>(jailCount).fill(0);
-  for (const h of hits) if (h.kind === 'failure' && h.jail < jailCount) counts[h.jail]!++;
-  const streams = counts.map((n) => ({ times: new Float64Array(n), ids: new Array<string>(n) }));
+  for (let i = 0; i < length; i++) if (kind[i] === FAILURE && jail[i]! < jailCount) counts[jail[i]!]!++;
+  const streams = counts.map((n) => ({ times: new Float64Array(n), codes: new Uint32Array(n) }));
   const fill = new Array<number>(jailCount).fill(0);
-  for (const h of hits) {
-    if (h.kind !== 'failure' || h.jail >= jailCount) continue;
-    const s = streams[h.jail]!;
-    const k = fill[h.jail]!++;
-    s.times[k] = h.time;
-    s.ids[k] = h.id;
+  for (let i = 0; i < length; i++) {
+    const j = jail[i]!;
+    if (kind[i] !== FAILURE || j >= jailCount) continue;
+    const s = streams[j]!;
+    const k = fill[j]!++;
+    s.times[k] = time[i]!;
+    s.codes[k] = id[i]!;
   }
   return streams;
 }
 
-/** Per-address figures that do not depend on the setting. */
+/** Per-address figures that do not depend on the setting, by id code. */
 interface IdStats {
-  failures: number;
-  first: EpochMs;
-  last: EpochMs;
+  /** Codes of the addresses with a considered failure, in first-seen order. */
+  considered: Uint32Array;
+  /** Considered failures per code (0: none, or ignored). */
+  failures: Uint32Array;
+  first: Float64Array;
+  last: Float64Array;
 }
 
 function tuneOneJail(
   jail: PlannedJail,
   stream: FailureStream,
+  table: StringTable,
   successes: SuccessIndex,
   settings: readonly TuneSetting[],
   opts: TuneOptions,
 ): TuneJail {
   const { spec } = jail;
+  const { times, codes } = stream;
+  const ids = table.values;
   // ignoreip is decided once per address here, and the simulators share the answer.
   const ignoredIds = new Set<string>();
-  const byId = new Map<string, IdStats>();
+  const known = new Uint8Array(ids.length); // 0 = unseen, 1 = considered, 2 = ignored
+  const stats: IdStats = {
+    considered: new Uint32Array(ids.length),
+    failures: new Uint32Array(ids.length),
+    first: new Float64Array(ids.length),
+    last: new Float64Array(ids.length),
+  };
+  let addresses = 0;
   let ignored = 0;
-  for (let i = 0; i < stream.ids.length; i++) {
-    const id = stream.ids[i]!;
-    const t = stream.times[i]!;
-    const s = byId.get(id);
-    if (s !== undefined) {
-      s.failures++;
-      if (t < s.first) s.first = t;
-      if (t > s.last) s.last = t;
+  for (let i = 0; i < codes.length; i++) {
+    const code = codes[i]!;
+    const t = times[i]!;
+    const state = known[code]!;
+    if (state === 1) {
+      stats.failures[code]!++;
+      if (t < stats.first[code]!) stats.first[code] = t;
+      if (t > stats.last[code]!) stats.last[code] = t;
       continue;
     }
-    if (ignoredIds.has(id)) {
+    if (state === 2) {
       ignored++;
       continue;
     }
-    if (jail.ignore?.(id) === true) {
-      ignoredIds.add(id);
+    if (jail.ignore?.(ids[code]!) === true) {
+      known[code] = 2;
+      ignoredIds.add(ids[code]!);
       ignored++;
       continue;
     }
-    byId.set(id, { failures: 1, first: t, last: t });
+    known[code] = 1;
+    stats.considered[addresses++] = code;
+    stats.failures[code] = 1;
+    stats.first[code] = t;
+    stats.last[code] = t;
   }
-  const considered = stream.ids.length - ignored;
+  stats.considered = stats.considered.subarray(0, addresses);
+  const considered = codes.length - ignored;
   const ignore = ignoredIds.size > 0 ? (id: string) => ignoredIds.has(id) : undefined;
+  // Banned marks by code: a row's bans stamp its own number, so the array is never cleared.
+  const bannedStamp = new Uint32Array(ids.length);
+  let stamp = 0;
 
   const rows = settings.map((setting): TuneRow => {
-    const result = simulate(jail, setting, opts.counting, stream, ignore, opts);
+    const result = simulate(jail, setting, opts.counting, stream, ids, ignore, opts);
     const figures = banFigures(result);
     const banned = new Set(result.bans.map((b) => b.id));
+    stamp++;
+    let bannedConsidered = 0;
+    for (const id of banned) {
+      // Bans come from this jail's own failures: every banned id has a code.
+      const code = table.find(id);
+      if (code < 0) continue;
+      bannedStamp[code] = stamp;
+      if (known[code] === 1) bannedConsidered++;
+    }
     const collateral = findCollateral(banned, successes);
     const users = new Set<string>();
     for (const c of collateral) for (const u of c.users) users.add(u);
@@ -230,10 +265,10 @@ function tuneOneJail(
       setting,
       ...figures,
       blockedShare: considered === 0 ? 0 : figures.blocked / considered,
-      neverBanned: byId.size - countBannedConsidered(banned, byId),
+      neverBanned: addresses - bannedConsidered,
       usersHit: [...users].sort(compareText),
       collateralIds: collateral.map((c) => c.ip),
-      longestUnbanned: longestUnbanned(byId, banned),
+      longestUnbanned: longestUnbanned(stats, ids, bannedStamp, stamp),
       pareto: false,
       recommended: false,
       current:
@@ -243,7 +278,7 @@ function tuneOneJail(
         setting.bantime === spec.bantime,
       // Window counting is shown next to what fail2ban's own count would have done (issue 7).
       fail2ban:
-        opts.counting === 'window' ? banFigures(simulate(jail, setting, 'fail2ban', stream, ignore, opts)) : undefined,
+        opts.counting === 'window' ? banFigures(simulate(jail, setting, 'fail2ban', stream, ids, ignore, opts)) : undefined,
     };
   });
 
@@ -255,9 +290,9 @@ function tuneOneJail(
     name: spec.name,
     filter: spec.filter,
     current: { maxretry: spec.maxretry, findtime: spec.findtime, bantime: spec.bantime, increment: jail.increment !== undefined },
-    failures: stream.ids.length,
+    failures: codes.length,
     ignored,
-    addresses: byId.size,
+    addresses,
     rows,
     recommended,
   };
@@ -268,6 +303,7 @@ function simulate(
   setting: TuneSetting,
   counting: CountingMode,
   stream: FailureStream,
+  ids: readonly string[],
   ignore: ((id: string) => boolean) | undefined,
   opts: TuneOptions,
 ): JailResult {
@@ -283,8 +319,9 @@ function simulate(
     // Each grid point is its own history: the memory of earlier bans starts empty every time.
     ...(increment !== undefined ? { increment, memory: new BanMemory() } : {}),
   });
-  const { times, ids } = stream;
-  for (let i = 0; i < ids.length; i++) sim.add(times[i]!, ids[i]!);
+  // The interned strings themselves: no allocation per failure.
+  const { times, codes } = stream;
+  for (let i = 0; i < codes.length; i++) sim.add(times[i]!, ids[codes[i]!]!);
   return sim.finish();
 }
 
@@ -298,30 +335,33 @@ function banFigures(result: JailResult): TuneBanFigures {
   return { addressesBanned: banned.size, banEvents: result.bans.length, blocked };
 }
 
-function countBannedConsidered(banned: ReadonlySet<string>, byId: ReadonlyMap<string, IdStats>): number {
-  let n = 0;
-  for (const id of banned) if (byId.has(id)) n++;
-  return n;
-}
-
 /**
  * Most failures first: a span alone would crown a user who mistypes a password once a week.
- * Ties: the longer first-to-last span, then the address.
+ * Ties: the longer first-to-last span, then the address. `bannedStamp[code] === stamp`
+ * marks the addresses this setting bans.
  */
-function longestUnbanned(byId: ReadonlyMap<string, IdStats>, banned: ReadonlySet<string>): UnbannedAttack | undefined {
-  let best: UnbannedAttack | undefined;
-  for (const [id, s] of byId) {
-    if (banned.has(id)) continue;
-    if (
-      best === undefined ||
-      s.failures > best.failures ||
-      (s.failures === best.failures &&
-        (s.last - s.first > best.last - best.first || (s.last - s.first === best.last - best.first && id < best.id)))
-    ) {
-      best = { id, failures: s.failures, first: s.first, last: s.last };
+function longestUnbanned(
+  stats: IdStats,
+  ids: readonly string[],
+  bannedStamp: Uint32Array,
+  stamp: number,
+): UnbannedAttack | undefined {
+  const { considered, failures, first, last } = stats;
+  let best = -1;
+  for (let k = 0; k < considered.length; k++) {
+    const code = considered[k]!;
+    if (bannedStamp[code] === stamp) continue;
+    if (best < 0) {
+      best = code;
+      continue;
     }
+    const f = failures[code]!;
+    const bf = failures[best]!;
+    const span = last[code]! - first[code]!;
+    const bspan = last[best]! - first[best]!;
+    if (f > bf || (f === bf && (span > bspan || (span === bspan && ids[code]! < ids[best]!)))) best = code;
   }
-  return best;
+  return best < 0 ? undefined : { id: ids[best]!, failures: failures[best]!, first: first[best]!, last: last[best]! };
 }
 
 /** A permanent ban is longer than any finite one. */

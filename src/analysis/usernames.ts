@@ -1,175 +1,243 @@
 // Attempted usernames across all failure lines: attempts, distinct addresses, first and
 // last seen; and the same names normalised and grouped into accounts, split by whether they
-// ever logged in. The base64 SASL LOGIN prompts some logs print in place of a name are not
-// usernames. A line matched by several jails counts once.
-import type { EpochMs, Hit, ReportAccount, ReportAccountName, ReportUsername } from '../types.js';
+// ever logged in. A line matched by several jails counts once (scan-rows.ts hands over the
+// first row of each line). State is kept by username and id code in typed arrays.
+import { SUCCESS, type HitStore } from '../pipeline/hit-store.js';
+import type { EpochMs, ReportAccount, ReportAccountName, ReportUsername } from '../types.js';
+import { countryCounter, hitIndex, type NameCodes } from './hit-index.js';
+import { TopNames } from './pair-counts.js';
+import { FailedNames, scanRows } from './scan-rows.js';
 
-// base64 of "Username:" and "Password:": what `SASL LOGIN authentication failed` prints.
-const SASL_PROMPTS = new Set(['VXNlcm5hbWU6', 'UGFzc3dvcmQ6', 'dXNlcm5hbWU6', 'cGFzc3dvcmQ6']);
-
-/** A number naming a hit's file line (file index and line number), cheaper than a string key. */
-export function lineKey(h: Pick<Hit, 'file' | 'line'>): number {
-  return h.file * 4_294_967_296 + h.line;
-}
-
-/** True when a captured value is worth reporting as an attempted username. */
-export function isUsername(value: string): boolean {
-  return value !== '' && !SASL_PROMPTS.has(value);
-}
+export { accountKey, isUsername, normalizeUsername } from './is-username.js';
 
 /** Aggregates failure hits (time-ordered) into username rows, most attempted first. */
-export function countUsernames(hits: readonly Hit[]): ReportUsername[] {
-  const rows = new Map<string, ReportUsername & { idSet: Set<string> }>();
-  const seenLines = new Set<number>();
-  for (const h of hits) {
-    if (h.kind !== 'failure' || h.user === undefined || !isUsername(h.user)) continue;
-    const key = lineKey(h);
-    if (seenLines.has(key)) continue;
-    seenLines.add(key);
-    let row = rows.get(h.user);
-    if (row === undefined) {
-      row = { name: h.user, attempts: 0, ips: 0, first: h.time, last: h.time, idSet: new Set() };
-      rows.set(h.user, row);
-    }
-    row.attempts++;
-    row.idSet.add(h.id);
-    if (h.time < row.first) row.first = h.time;
-    if (h.time > row.last) row.last = h.time;
+export function countUsernames(hits: HitStore): ReportUsername[] {
+  const { rows, names } = hitIndex(hits);
+  const counter = new UsernameCounter(rows);
+  const failedNames = new FailedNames(rows.ids.size);
+  scanRows(rows, names.isName, { usernames: counter, failedNames });
+  return counter.finish(failedNames);
+}
+
+/**
+ * Per username code: the first failure row with a username of each line (a RowSinks slot);
+ * the addresses behind each name come from the pass's FailedNames.
+ */
+export class UsernameCounter {
+  readonly #rows: HitStore;
+  readonly #attempts: Int32Array;
+  readonly #first: Float64Array;
+  readonly #last: Float64Array;
+  readonly #order: number[] = [];
+
+  constructor(rows: HitStore) {
+    const n = rows.users.size + 1;
+    this.#rows = rows;
+    this.#attempts = new Int32Array(n);
+    this.#first = new Float64Array(n);
+    this.#last = new Float64Array(n);
   }
-  return [...rows.values()]
-    .map(({ idSet, ...r }) => ({ ...r, ips: idSet.size }))
-    .sort((a, b) => b.attempts - a.attempts || b.ips - a.ips || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+
+  failedName(i: number): void {
+    const rows = this.#rows;
+    const u = rows.user[i]!;
+    const t = rows.time[i]!;
+    if (this.#attempts[u] === 0) {
+      this.#order.push(u);
+      this.#first[u] = t;
+      this.#last[u] = t;
+    } else {
+      if (t < this.#first[u]!) this.#first[u] = t;
+      if (t > this.#last[u]!) this.#last[u] = t;
+    }
+    this.#attempts[u]!++;
+  }
+
+  /** The username rows, most attempted first (`failedNames`: the same pass's). */
+  finish(failedNames: FailedNames): ReportUsername[] {
+    const values = this.#rows.users.values;
+    // Each (address, username) pair is one address for the name.
+    const ips = new Int32Array(values.length + 1);
+    failedNames.counts.forEachPair((_, u) => ips[u]!++);
+    return this.#order
+      .map((u) => ({ name: values[u - 1]!, attempts: this.#attempts[u]!, ips: ips[u]!, first: this.#first[u]!, last: this.#last[u]! }))
+      .sort((a, b) => b.attempts - a.attempts || b.ips - a.ips || compareText(a.name, b.name));
+  }
 }
 
-/** Country (and more) of an address; undefined when unknown or GeoIP is off. */
-export type CountryOf = (ip: string) => string | undefined;
-
-/** A username as compared across spellings: lower case (`Alice@Example.org` → `alice@example.org`). */
-export function normalizeUsername(name: string): string {
-  return name.toLowerCase();
-}
-
-/** The group of a normalised username: its local part, the text before the last `@`. */
-export function accountKey(normalized: string): string {
-  const at = normalized.lastIndexOf('@');
-  return at > 0 ? normalized.slice(0, at) : normalized;
-}
+/** Country of an address by id code; undefined when unknown or GeoIP is off. */
+export type CountryOf = (code: number) => string | undefined;
 
 /** Most-used spellings kept per name. */
 const SPELLINGS_PER_NAME = 5;
-
-interface NameAcc {
-  spellings: Map<string, number>;
-  attempts: number;
-  ips: Set<string>;
-  first: EpochMs | undefined;
-  last: EpochMs | undefined;
-  logins: number;
-  lastLogin: EpochMs | undefined;
-}
 
 /**
  * Groups failed and successful usernames (time-ordered hits; each file line once) into
  * accounts: names normalised to lower case, grouped by local part. Only groups with at least
  * one failed attempt are returned; existing accounts (some name logged in) first, then by attempts.
  */
-export function groupAccounts(hits: readonly Hit[], countryOf: CountryOf): ReportAccount[] {
-  const names = new Map<string, NameAcc>();
-  // Per raw spelling: its accumulator (normalising once per spelling, not per line).
-  const bySpelling = new Map<string, NameAcc>();
-  const seenLines = new Set<number>();
-  for (const h of hits) {
-    if (h.user === undefined || !isUsername(h.user)) continue;
-    const line = lineKey(h);
-    if (seenLines.has(line)) continue;
-    seenLines.add(line);
-    let acc = bySpelling.get(h.user);
-    if (acc === undefined) {
-      const norm = normalizeUsername(h.user);
-      acc = names.get(norm);
-      if (acc === undefined) {
-        acc = { spellings: new Map(), attempts: 0, ips: new Set(), first: undefined, last: undefined, logins: 0, lastLogin: undefined };
-        names.set(norm, acc);
-      }
-      bySpelling.set(h.user, acc);
-    }
-    acc.spellings.set(h.user, (acc.spellings.get(h.user) ?? 0) + 1);
-    if (h.kind === 'success') {
-      acc.logins++;
-      if (acc.lastLogin === undefined || h.time > acc.lastLogin) acc.lastLogin = h.time;
-      continue;
-    }
-    acc.attempts++;
-    acc.ips.add(h.id);
-    if (acc.first === undefined || h.time < acc.first) acc.first = h.time;
-    if (acc.last === undefined || h.time > acc.last) acc.last = h.time;
+export function groupAccounts(hits: HitStore, countryOf: CountryOf): ReportAccount[] {
+  const { rows, names } = hitIndex(hits);
+  const tally = new AccountTally(rows, names);
+  const failedNames = new FailedNames(rows.ids.size);
+  scanRows(rows, names.isName, { accounts: tally, failedNames });
+  return tally.finish(countryOf, failedNames);
+}
+
+/**
+ * Per normalised name (index into the shared name codes): the first row with a username of
+ * each line, failure or success (a RowSinks slot); the addresses behind each name come from
+ * the pass's FailedNames.
+ */
+export class AccountTally {
+  readonly #rows: HitStore;
+  readonly #names: NameCodes;
+  /** Per username code: lines seen with that spelling. */
+  readonly #spelled: Int32Array;
+  readonly #seen: Uint8Array;
+  /** Names in first-seen order. */
+  readonly #order: number[] = [];
+  readonly #attempts: Int32Array;
+  readonly #logins: Int32Array;
+  readonly #first: Float64Array;
+  readonly #last: Float64Array;
+  readonly #lastLogin: Float64Array;
+
+  constructor(rows: HitStore, names: NameCodes) {
+    const k = names.norms.length;
+    this.#rows = rows;
+    this.#names = names;
+    this.#spelled = new Int32Array(rows.users.size + 1);
+    this.#seen = new Uint8Array(k);
+    this.#attempts = new Int32Array(k);
+    this.#logins = new Int32Array(k);
+    this.#first = new Float64Array(k);
+    this.#last = new Float64Array(k);
+    this.#lastLogin = new Float64Array(k);
   }
 
-  const groups = new Map<string, Array<[string, NameAcc]>>();
-  for (const entry of names) {
-    const key = accountKey(entry[0]);
-    const g = groups.get(key);
-    if (g === undefined) groups.set(key, [entry]);
-    else g.push(entry);
+  name(i: number): void {
+    const rows = this.#rows;
+    const u = rows.user[i]!;
+    const n = this.#names.norm[u]!;
+    if (this.#seen[n] === 0) {
+      this.#seen[n] = 1;
+      this.#order.push(n);
+    }
+    this.#spelled[u]!++;
+    const t = rows.time[i]!;
+    if (rows.kind[i] === SUCCESS) {
+      if (this.#logins[n] === 0 || t > this.#lastLogin[n]!) this.#lastLogin[n] = t;
+      this.#logins[n]!++;
+      return;
+    }
+    if (this.#attempts[n] === 0) {
+      this.#first[n] = t;
+      this.#last[n] = t;
+    } else {
+      if (t < this.#first[n]!) this.#first[n] = t;
+      if (t > this.#last[n]!) this.#last[n] = t;
+    }
+    this.#attempts[n]!++;
   }
 
-  const countryCache = new Map<string, string | undefined>();
-  const countriesOf = (ips: Iterable<string>): string[] => {
-    const perCountry = new Map<string, number>();
-    for (const ip of ips) {
-      let c = countryCache.get(ip);
-      if (!countryCache.has(ip)) countryCache.set(ip, (c = countryOf(ip)));
-      if (c !== undefined) perCountry.set(c, (perCountry.get(c) ?? 0) + 1);
-    }
-    return [...perCountry].sort((a, b) => b[1] - a[1] || compareText(a[0], b[0])).map(([c]) => c);
-  };
-
-  const out: ReportAccount[] = [];
-  for (const [key, members] of groups) {
-    let attempts = 0;
-    let logins = 0;
-    let first: EpochMs | undefined;
-    let last: EpochMs | undefined;
-    const ips = new Set<string>();
-    const rows: ReportAccountName[] = members.map(([name, a]) => {
-      attempts += a.attempts;
-      logins += a.logins;
-      for (const ip of a.ips) ips.add(ip);
-      if (a.first !== undefined && (first === undefined || a.first < first)) first = a.first;
-      if (a.last !== undefined && (last === undefined || a.last > last)) last = a.last;
-      return {
-        name,
-        spellings: [...a.spellings]
-          .sort((x, y) => y[1] - x[1] || compareText(x[0], y[0]))
-          .slice(0, SPELLINGS_PER_NAME)
-          .map(([s]) => s),
-        exists: a.logins > 0,
-        attempts: a.attempts,
-        ips: a.ips.size,
-        countries: countriesOf(a.ips),
-        first: a.first,
-        last: a.last,
-        logins: a.logins,
-        lastLogin: a.lastLogin,
-      };
+  /** The accounts, existing ones first, then by attempts (`failedNames`: the same pass's). */
+  finish(countryOf: CountryOf, failedNames: FailedNames): ReportAccount[] {
+    const rows = this.#rows;
+    const names = this.#names;
+    const { groupOfNorm, groups, norm } = names;
+    const attempts = this.#attempts;
+    const logins = this.#logins;
+    const first = this.#first;
+    const last = this.#last;
+    // The addresses that failed with each name. A pair is one (address, spelling): only a
+    // name tried in several spellings can list an address twice, and is deduplicated.
+    const ipsOf = new Array<number[] | undefined>(names.norms.length);
+    const spellingsOf = new Int32Array(names.norms.length);
+    for (let u = 1; u < this.#spelled.length; u++) if (this.#spelled[u]! > 0) spellingsOf[norm[u]!]!++;
+    failedNames.counts.forEachPair((c, u, lines) => {
+      if (failedNames.firstNamed(c, u, lines) > 0) (ipsOf[norm[u]!] ??= []).push(c);
     });
-    if (attempts === 0 || first === undefined || last === undefined) continue;
-    rows.sort((a, b) => b.attempts - a.attempts || b.logins - a.logins || compareText(a.name, b.name));
-    out.push({
-      key,
-      exists: logins > 0,
-      attempts,
-      ips: ips.size,
-      countries: countriesOf(ips),
-      first,
-      last,
-      logins,
-      names: rows,
-    });
+    const seen = new Int32Array(rows.ids.size).fill(-1);
+    for (let n = 0; n < ipsOf.length; n++) {
+      const list = ipsOf[n];
+      if (list === undefined || spellingsOf[n]! < 2) continue;
+      ipsOf[n] = list.filter((c) => (seen[c] === n ? false : ((seen[c] = n), true)));
+    }
+    // The spellings of each name.
+    const spellings = new Array<number[] | undefined>(names.norms.length);
+    for (let u = 1; u < this.#spelled.length; u++) if (this.#spelled[u]! > 0) (spellings[norm[u]!] ??= []).push(u);
+    // Names by account group, in first-seen order.
+    const members = new Map<number, number[]>();
+    for (const n of this.#order) {
+      const g = groupOfNorm[n]!;
+      const list = members.get(g);
+      if (list === undefined) members.set(g, [n]);
+      else list.push(n);
+    }
+    const userValues = rows.users.values;
+    const countries = countryCounter(rows.ids.size, countryOf);
+    // Distinct addresses of a group: id codes stamped with the group being summed.
+    const groupStamp = new Int32Array(rows.ids.size).fill(-1);
+
+    const out: ReportAccount[] = [];
+    for (const [g, list] of members) {
+      let total = 0;
+      let loginTotal = 0;
+      let gFirst: EpochMs | undefined;
+      let gLast: EpochMs | undefined;
+      const groupIps: number[] = [];
+      const rowsOut: ReportAccountName[] = list.map((n) => {
+        const nameIps = ipsOf[n] ?? [];
+        for (const code of nameIps) {
+          if (groupStamp[code] !== g) {
+            groupStamp[code] = g;
+            groupIps.push(code);
+          }
+        }
+        total += attempts[n]!;
+        loginTotal += logins[n]!;
+        const failed = attempts[n]! > 0;
+        if (failed && (gFirst === undefined || first[n]! < gFirst)) gFirst = first[n]!;
+        if (failed && (gLast === undefined || last[n]! > gLast)) gLast = last[n]!;
+        return {
+          name: names.norms[n]!,
+          spellings: topSpellings(spellings[n] ?? [], this.#spelled, userValues),
+          exists: logins[n]! > 0,
+          attempts: attempts[n]!,
+          ips: nameIps.length,
+          countries: countries(nameIps),
+          first: failed ? first[n] : undefined,
+          last: failed ? last[n] : undefined,
+          logins: logins[n]!,
+          lastLogin: logins[n]! > 0 ? this.#lastLogin[n] : undefined,
+        };
+      });
+      if (total === 0 || gFirst === undefined || gLast === undefined) continue;
+      rowsOut.sort((a, b) => b.attempts - a.attempts || b.logins - a.logins || compareText(a.name, b.name));
+      out.push({
+        key: groups[g]!,
+        exists: loginTotal > 0,
+        attempts: total,
+        ips: groupIps.length,
+        countries: countries(groupIps),
+        first: gFirst,
+        last: gLast,
+        logins: loginTotal,
+        names: rowsOut,
+      });
+    }
+    return out.sort(
+      (a, b) => Number(b.exists) - Number(a.exists) || b.attempts - a.attempts || b.ips - a.ips || compareText(a.key, b.key),
+    );
   }
-  return out.sort(
-    (a, b) => Number(b.exists) - Number(a.exists) || b.attempts - a.attempts || b.ips - a.ips || compareText(a.key, b.key),
-  );
+}
+
+function topSpellings(codes: readonly number[], spelled: Int32Array, userValues: readonly string[]): string[] {
+  const top = new TopNames(SPELLINGS_PER_NAME);
+  const nameOf = (u: number): string => userValues[u - 1]!;
+  for (const u of codes) top.offer(u, spelled[u]!, nameOf);
+  return top.names;
 }
 
 function compareText(a: string, b: string): number {

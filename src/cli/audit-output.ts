@@ -12,6 +12,7 @@ import { buildFailureSeries } from '../report/failure-series.js';
 import { parseMailbox, type Mailbox } from '../report/mime.js';
 import { EXPORT_KINDS, type ExportKind } from '../report/render-export.js';
 import { reportPeriod } from '../report/report-digest.js';
+import { textOf, type TextOutput } from '../report/text-output.js';
 import type { EpochMs, Report, SourceFile } from '../types.js';
 import type { Zone } from '../time/zone.js';
 import { formatTime } from '../time/format-time.js';
@@ -131,8 +132,8 @@ export function windowScan<F extends SourceFile>(
 
 /** What `renderAuditOutput` needs besides the report. */
 export interface OutputContext {
-  /** The windowed replay (hits and outcomes for ndjson and the charts). */
-  outcome: Pick<ReplayOutcome, 'hits' | 'outcomes'>;
+  /** The windowed replay (its hits, with their outcome column, for ndjson and the charts). */
+  outcome: Pick<ReplayOutcome, 'hits'>;
   /** Paths by index in the list given to the replay (Hit.file). */
   paths: readonly string[];
   zone: Zone;
@@ -142,7 +143,7 @@ export interface OutputContext {
 
 /** What the command prints, and notices for stderr. */
 export interface Delivered {
-  output: string;
+  output: TextOutput;
   warnings: string[];
   problems: Error[];
 }
@@ -172,7 +173,7 @@ export async function deliverReport(report: Report, args: OutputArgs, plan: Outp
   if (mail) {
     printed = '';
     try {
-      await sendMail(output, args.sendmail);
+      await sendMail(textOf(output), args.sendmail);
     } catch (err) {
       // The state is not updated: the next run tries again with the same news.
       problems.push(err as Error);
@@ -189,7 +190,7 @@ export async function deliverReport(report: Report, args: OutputArgs, plan: Outp
   return { output: printed, warnings, problems };
 }
 
-async function render(report: Report, format: AuditFormat, args: OutputArgs, plan: OutputPlan, ctx: OutputContext): Promise<string> {
+async function render(report: Report, format: AuditFormat, args: OutputArgs, plan: OutputPlan, ctx: OutputContext): Promise<TextOutput> {
   const fmt = (ms: number): string => formatTime(ms, ctx.zone);
   if (args.export !== undefined) {
     const { renderExport } = await import('../report/render-export.js');
@@ -201,12 +202,12 @@ async function render(report: Report, format: AuditFormat, args: OutputArgs, pla
   };
   switch (format) {
     case 'json': {
-      const { renderJson } = await import('../report/render-json.js');
-      return renderJson(report, { formatTime: fmt });
+      const { renderJsonPieces } = await import('../report/render-json.js');
+      return renderJsonPieces(report, { formatTime: fmt });
     }
     case 'ndjson': {
-      const { renderNdjson } = await import('../report/render-ndjson.js');
-      return renderNdjson(ctx.outcome, report, { formatTime: fmt, paths: ctx.paths });
+      const { renderNdjsonPieces } = await import('../report/render-ndjson.js');
+      return renderNdjsonPieces(ctx.outcome, report, { formatTime: fmt, paths: ctx.paths });
     }
     case 'csv':
     case 'csv-bans': {

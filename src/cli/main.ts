@@ -5,6 +5,7 @@ import { fstatSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { ColorSupportLevel } from 'chalk';
+import type { TextOutput } from '../report/text-output.js';
 import { exitCode } from './exit-code.js';
 import { formatError, formatWarning, isConfigError } from './messages.js';
 import { parseArgs } from './options.js';
@@ -53,7 +54,7 @@ async function main(): Promise<number> {
     if (deferred === undefined) deferred = signal;
     else stop(signal);
   };
-  const writeStdout = async (text: string): Promise<void> => {
+  const writeStdout = async (text: TextOutput): Promise<void> => {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     await writeOutput(process.stdout, text);

@@ -2,6 +2,7 @@
 // binary-searched per lookup, built from ip-location-db's numeric CSVs and read back with no
 // parsing beyond a small JSON header. Invariant: starts strictly increase; a range runs until
 // the next start, and gaps are explicit entries with index 0 (unknown).
+import { dottedQuad } from './dotted-quad.js';
 
 /** Where the table's data came from, as reports show it. */
 export interface AsnTableInfo {
@@ -267,6 +268,9 @@ function compareWords(starts: Uint32Array, at: number, w: readonly number[]): nu
 
 /** A dotted-quad IPv4 address as an unsigned number. */
 function ipv4Number(address: string): number | undefined {
+  // Canonical dotted quads (what lookupKey passes) without splitting the string (#4).
+  const q = dottedQuad(address);
+  if (q >= 0) return q;
   const parts = address.split('.');
   if (parts.length !== 4) return undefined;
   let n = 0;

@@ -14,6 +14,7 @@ import type { Report } from '../types.js';
 import type { AsnTable } from './asn-table.js';
 import { BUNDLED_ASN, loadBundledAsn } from './bundled-asn.js';
 import { describeGeoIp } from './describe-geoip.js';
+import { dottedQuad, isUnicastQuad } from './dotted-quad.js';
 
 /** What a database knows about one address; every field is optional. */
 export interface GeoIpResult {
@@ -212,6 +213,9 @@ async function findFirst(dirs: readonly string[], names: readonly string[]): Pro
  * loopback, link-local, CGNAT, multicast, reserved and documentation ranges).
  */
 export function lookupKey(id: string): string | undefined {
+  // A dotted quad is its own canonical form: no ipaddr.js parsing for nearly every id (#4).
+  const q = dottedQuad(id);
+  if (q >= 0) return isUnicastQuad(q) ? id : undefined;
   if (ipaddr.IPv4.isValidFourPartDecimal(id)) {
     const v4 = ipaddr.IPv4.parse(id);
     return v4.range() === 'unicast' ? v4.toString() : undefined;

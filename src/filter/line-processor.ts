@@ -1,13 +1,13 @@
-// The one entry point from "a line with its date cut out, at a log time" to failures,
-// for the audit pipeline (server mode) and fail2ban-regex-like checks (check-all mode).
-// Single-line filters go through the stateless matchLine; maxlines > 1 or F-MLFID filters
-// through the stateful multi-line layer. A line that yields nothing allocates nothing.
+// The one entry point from "a line with its date cut out, at a log time" to failures, for
+// the audit (server mode) and fail2ban-regex-like checks (check-all mode). Single-line
+// filters go through matchServer / matchLine, maxlines > 1 or F-MLFID ones through the
+// multi-line layer. Server-mode single-line results are objects reused from line to line.
 
 import type { EpochMs } from '../types.js';
 import type { CompiledFilter } from './compile-filter.js';
 import { addressOf, groupStrings, pyStr, truthy } from './failure-groups.js';
-import { matchLine } from './match-line.js';
-import type { LineMatch, RegexHit } from './match-line.js';
+import { matchLine, SERVER_FAILURE, SERVER_SUCCESS, serverMatcher } from './match-line.js';
+import type { LineMatch, RegexHit, ServerHit, ServerMatcher } from './match-line.js';
 import { MultiLineMatcher } from './multiline.js';
 import type { RawFailure, SessionOptions } from './multiline.js';
 
@@ -23,7 +23,10 @@ export interface ProcessedFailure {
   user: string | undefined;
   /** Every user of an F-MLFID session (fail2ban's `users`), sorted; undefined when none. */
   users: string[] | undefined;
-  /** Group values that took part (merged over the session for F-MLFID). */
+  /**
+   * Group values that took part (merged over the session for F-MLFID). Left empty by a
+   * single-line filter in 'first' mode, where nobody reads them.
+   */
   groups: Record<string, string>;
   /** Not a failure (F-NOFAIL / F-MLFGAINED); only reported in 'all' mode for F-MLFID filters. */
   nofail: boolean;
@@ -60,7 +63,11 @@ export interface LineProcessor {
   readonly filter: CompiledFilter;
   /** True when lines influence later lines (maxlines buffer or F-MLFID sessions). */
   readonly stateful: boolean;
-  /** `text`: the line with its date cut out, no newline; `time`: its log time, undefined when it has none. */
+  /**
+   * `text`: the line with its date cut out, no newline; `time`: its log time, undefined
+   * when it has none. In 'first' mode the result (its arrays and objects included) may be
+   * the same object on every call, overwritten by the next one: copy what you keep.
+   */
   process(text: string, time: EpochMs | undefined): ProcessedLine | undefined;
   /** Forgets buffered lines and sessions. */
   reset(): void;
@@ -74,21 +81,58 @@ export function createLineProcessor(cf: CompiledFilter, opts: LineProcessorOptio
 
 class StatelessProcessor implements LineProcessor {
   readonly stateful = false;
+  // 'first' mode: the filter's matcher, its output slot and the two results handed out, reused.
+  readonly #server: ServerMatcher | undefined;
+  readonly #hit: ServerHit = { regex: 0, id: '', ip: undefined, user: undefined, nofail: false };
+  readonly #failure: ProcessedFailure = {
+    regex: 0, id: undefined, ip: undefined, user: undefined, users: undefined, groups: NO_GROUPS, nofail: false, matches: 1,
+  };
+  readonly #failureLine: ProcessedLine = { failures: [this.#failure], success: undefined };
+  readonly #success: ProcessedSuccess = { regex: 0, id: '', ip: undefined, user: undefined };
+  readonly #successLine: ProcessedLine = { failures: NO_FAILURES, success: this.#success };
 
-  constructor(readonly filter: CompiledFilter, private readonly mode: 'first' | 'all') {}
+  constructor(readonly filter: CompiledFilter, private readonly mode: 'first' | 'all') {
+    this.#server = mode === 'first' ? serverMatcher(filter) : undefined;
+  }
 
   process(text: string, time: EpochMs | undefined): ProcessedLine | undefined {
-    if (time === undefined && this.mode === 'first') return undefined;
+    const server = this.#server;
+    if (server !== undefined) return time === undefined ? undefined : this.#first(server, text);
     const r = matchLine(this.filter, text, this.mode);
-    if (r.status === 'failure') {
-      return { failures: this.mode === 'first' ? [fromHit(r, r.id)] : r.hits.map((h) => fromHit(h, h.id)), success: undefined };
-    }
+    if (r.status === 'failure') return { failures: r.hits.map((h) => fromHit(h, h.id)), success: undefined };
     if (r.status === 'success') return { failures: [], success: fromSuccess(r) };
+    return undefined;
+  }
+
+  #first(server: ServerMatcher, text: string): ProcessedLine | undefined {
+    const h = this.#hit;
+    const kind = server.match(text, h);
+    if (kind === SERVER_FAILURE) {
+      const f = this.#failure;
+      f.regex = h.regex;
+      f.id = h.id;
+      f.ip = h.ip;
+      f.user = h.user;
+      f.nofail = h.nofail;
+      return this.#failureLine;
+    }
+    if (kind === SERVER_SUCCESS) {
+      const s = this.#success;
+      s.regex = h.regex;
+      s.id = h.id;
+      s.ip = h.ip;
+      s.user = h.user;
+      return this.#successLine;
+    }
     return undefined;
   }
 
   reset(): void {}
 }
+
+// What a reused 'first'-mode result carries where 'all' mode builds fresh values.
+const NO_GROUPS: Record<string, string> = Object.freeze({});
+const NO_FAILURES: ProcessedFailure[] = Object.freeze([]) as unknown as ProcessedFailure[];
 
 class StatefulProcessor implements LineProcessor {
   readonly stateful = true;

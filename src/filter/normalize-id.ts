@@ -1,7 +1,7 @@
-// Failure-id normalisation as fail2ban's IPAddr does it (server/ipdns.py): glibc
-// inet_pton/inet_ntop spelling, IPv4-mapped IPv6 (::ffff:a.b.c.d) turned into IPv4,
-// optional `/cidr` masking. Anything that is not an address is returned verbatim.
-// Pure string work; no DNS, no allocation beyond the result.
+// Failure-id normalisation as fail2ban's IPAddr does it (server/ipdns.py): glibc spelling,
+// IPv4-mapped IPv6 turned into IPv4, optional `/cidr` masking; non-addresses verbatim.
+// String work only, no DNS. Results are shared, never to be modified: plain IPv4 ones come
+// from a small cache (clients come back on many lines), with one canonical string each.
 
 /** An address after IPAddr-style parsing; `family` undefined means "not an IP". */
 export interface ParsedAddr {
@@ -43,7 +43,7 @@ export function parseId(raw: string): ParsedAddr {
 export function parseAddr(ip: string, family: 4 | 6 | undefined, cidr: number | undefined): ParsedAddr {
   if (family !== 6) {
     const v4 = parseIPv4(ip);
-    if (v4 !== undefined) return formatV4(v4, cidr);
+    if (v4 !== undefined) return cidr === undefined ? cachedV4(v4) : formatV4(v4, cidr);
     if (family === 4) return { text: ip, family: undefined, plen: 0 };
   }
   const v6 = parseIPv6(ip);
@@ -52,6 +52,22 @@ export function parseAddr(ip: string, family: 4 | 6 | undefined, cidr: number | 
     return formatV4(((v6[6]! << 16) | v6[7]!) >>> 0, undefined);
   }
   return formatV6(v6, cidr);
+}
+
+// Direct-mapped cache of plain IPv4 results by address (a collision replaces the slot):
+// parsing the text is cheap, building the string and object is what it saves.
+const V4_SLOTS_LOG2 = 15;
+const v4Keys = new Int32Array(1 << V4_SLOTS_LOG2);
+const v4Values: Array<ParsedAddr | undefined> = new Array<ParsedAddr | undefined>(1 << V4_SLOTS_LOG2).fill(undefined);
+
+function cachedV4(addr: number): ParsedAddr {
+  const slot = Math.imul(addr, 0x9e3779b1) >>> (32 - V4_SLOTS_LOG2);
+  const known = v4Values[slot];
+  if (known !== undefined && v4Keys[slot] === (addr | 0)) return known;
+  const parsed = formatV4(addr, undefined);
+  v4Keys[slot] = addr;
+  v4Values[slot] = parsed;
+  return parsed;
 }
 
 function isMapped(w: readonly number[]): boolean {
@@ -85,25 +101,29 @@ function formatV6(words: number[], cidr: number | undefined): ParsedAddr {
 
 // glibc inet_pton for AF_INET: exactly four decimal octets, no leading zeros.
 function parseIPv4(s: string): number | undefined {
+  const n = s.length;
+  if (n < 7 || n > 15) return undefined;
   let addr = 0;
   let octets = 0;
-  let val = -1;
-  for (let i = 0; i <= s.length; i++) {
-    const c = i < s.length ? s.charCodeAt(i) : 46;
-    if (c >= 48 && c <= 57) {
-      if (val === 0) return undefined;
-      val = (val < 0 ? 0 : val * 10) + (c - 48);
-      if (val > 255) return undefined;
-    } else if (c === 46) {
-      if (val < 0 || octets === 4) return undefined;
+  let val = 0;
+  let digits = 0;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || octets === 3) return undefined;
       addr = addr * 256 + val;
       octets++;
-      val = -1;
+      val = 0;
+      digits = 0;
     } else {
-      return undefined;
+      const d = c - 48;
+      if (d < 0 || d > 9 || (digits === 1 && val === 0)) return undefined;
+      val = val * 10 + d;
+      digits++;
+      if (val > 255) return undefined;
     }
   }
-  return octets === 4 ? addr : undefined;
+  return digits === 0 || octets !== 3 ? undefined : addr * 256 + val;
 }
 
 // glibc inet_pton for AF_INET6: up to 4 hex digits per group, one "::", a dotted

@@ -1,9 +1,13 @@
 // Splits raw bytes into lines for a synchronous callback, numbering every physical line
 // from 1 (skipped overlong ones too). It splits on the byte 0x0A, never part of a UTF-8
 // character, and decodes each line alone, so chunk cuts cannot break a character. Memory
-// stays under 3 × maxLength bytes plus one chunk: an overlong line is dropped to its newline.
+// stays under 3 × maxLength bytes plus two chunks (the text of the previous one holds the
+// last line until the next completes one): an overlong line is dropped to its newline.
 // Lines with NUL bytes or invalid UTF-8 are still delivered, but counted (binary input, #5).
+// With a LineGate, only lines holding a gate hit (and the first `head` lines) reach the
+// handler; every count, note and line number stays exactly what it is without one (#4).
 import { isAscii, isUtf8 } from 'node:buffer';
+import type { LineGate } from '../filter/line-gate.js';
 
 /**
  * Receives one line (without its `\n` or `\r\n`) and its 1-based line number. The string
@@ -13,6 +17,14 @@ export type LineHandler = (line: string, lineNo: number) => void;
 
 const LF = 0x0a;
 const CR = 0x0d;
+
+/** Optional line gate: which lines reach the handler. */
+export interface SplitterOptions {
+  /** Deliver only lines in which the gate finds a literal (plus the first `head` lines). */
+  gate?: LineGate | undefined;
+  /** With a gate: the first this many lines are delivered whatever the gate says. */
+  head?: number | undefined;
+}
 
 /**
  * Incremental splitter: CRLF stripped, invalid UTF-8 as U+FFFD, a UTF-8 byte-order mark
@@ -36,13 +48,35 @@ export class LineSplitter {
   // A UTF-8 line of n bytes has at least n/3 UTF-16 units, so beyond this many bytes
   // (plus one for a `\r`) a held line can only be overlong.
   private readonly maxCarry: number;
+  private readonly gate: LineGate | undefined;
+  private readonly head: number;
+  // The last line that was (or, with a gate, would have been) delivered: `last`, or
+  // lastText[lastFrom, lastTo) when lastFrom ≥ 0, sliced only when asked for.
+  private last = '';
+  private lastText = '';
+  private lastFrom = -1;
+  private lastTo = 0;
 
   constructor(
     private readonly onLine: LineHandler,
     /** Longest line delivered, in UTF-16 code units. */
     readonly maxLength: number,
+    opts: SplitterOptions = {},
   ) {
     this.maxCarry = 3 * maxLength + 1;
+    this.gate = opts.gate;
+    this.head = opts.head ?? 0;
+  }
+
+  /** The last complete line so far that is not overlong, as it is (or would be, without a gate) delivered; '' if none. */
+  get lastLine(): string {
+    if (this.lastFrom >= 0) {
+      // A copy, so the result does not keep the whole chunk alive.
+      this.last = (' ' + this.lastText.slice(this.lastFrom, this.lastTo)).slice(1);
+      this.lastText = '';
+      this.lastFrom = -1;
+    }
+    return this.last;
   }
 
   /** Feeds one chunk of bytes; calls the handler for every line it completes. */
@@ -67,8 +101,12 @@ export class LineSplitter {
     let dirty = isAscii(chunk) ? length : nextNonAscii(chunk, start, length);
     // Next NUL byte: one memchr per chunk when there is none, as in any text log.
     let nul = nextNul(chunk, start, length);
+    if (this.gate !== undefined) return this.writeGated(chunk, text, start, dirty, nul, this.gate);
     const max = this.maxLength;
     const onLine = this.onLine;
+    // Bounds of the last ASCII line delivered from this chunk (-1: none, or a later UTF-8 one).
+    let lastFrom = -1;
+    let lastTo = 0;
     let nl: number;
     while ((nl = text.indexOf('\n', start)) !== -1) {
       let end = nl;
@@ -80,15 +118,67 @@ export class LineSplitter {
         if (end - start > max) this.noteOverlong(lineNo);
         else {
           if (hasNul) this.noteBinary(lineNo);
+          lastFrom = start;
+          lastTo = end;
           onLine(text.slice(start, end), lineNo);
         }
       } else {
-        this.deliverUtf8(chunk.toString('utf8', start, end), lineNo, !hasNul && isUtf8(chunk.subarray(start, end)));
+        if (this.deliverUtf8(chunk.toString('utf8', start, end), lineNo, !hasNul && isUtf8(chunk.subarray(start, end)))) lastFrom = -1;
         dirty = nextNonAscii(chunk, nl + 1, length);
       }
       start = nl + 1;
     }
+    this.keepLast(text, lastFrom, lastTo);
     if (start < length) this.hold(chunk, start);
+  }
+
+  // The same walk with a gate: one search finds the next hit in the whole chunk, and the
+  // lines before it are only counted (and checked for length and NUL bytes, as above).
+  // Lines with bytes ≥ 0x80 are decoded and gated one by one: the latin1 text is not theirs.
+  private writeGated(chunk: Buffer, text: string, start: number, dirty: number, nul: number, gate: LineGate): void {
+    const length = chunk.length;
+    const max = this.maxLength;
+    const onLine = this.onLine;
+    const head = this.head;
+    let lastFrom = -1;
+    let lastTo = 0;
+    let hit = gate.next(text, start);
+    if (hit === -1) hit = length;
+    let nl: number;
+    while ((nl = text.indexOf('\n', start)) !== -1) {
+      let end = nl;
+      if (end > start && text.charCodeAt(end - 1) === CR) end--;
+      const lineNo = ++this.lines;
+      const hasNul = nul < nl;
+      if (hasNul) nul = nextNul(chunk, nl + 1, length);
+      if (nl < dirty) {
+        if (end - start > max) this.noteOverlong(lineNo);
+        else {
+          if (hasNul) this.noteBinary(lineNo);
+          lastFrom = start;
+          lastTo = end;
+          // A hit at the newline itself cannot be a literal's (none holds one): harmless.
+          if (hit <= nl || lineNo <= head) onLine(text.slice(start, end), lineNo);
+        }
+      } else {
+        if (this.deliverUtf8(chunk.toString('utf8', start, end), lineNo, !hasNul && isUtf8(chunk.subarray(start, end)))) lastFrom = -1;
+        dirty = nextNonAscii(chunk, nl + 1, length);
+      }
+      start = nl + 1;
+      if (hit < start) {
+        hit = gate.next(text, start);
+        if (hit === -1) hit = length;
+      }
+    }
+    this.keepLast(text, lastFrom, lastTo);
+    if (start < length) this.hold(chunk, start);
+  }
+
+  private keepLast(text: string, from: number, to: number): void {
+    if (from < 0) return;
+    this.lastText = text;
+    this.lastFrom = from;
+    this.lastTo = to;
   }
 
   /** Delivers a final line that has no newline. */
@@ -114,12 +204,20 @@ export class LineSplitter {
     this.deliverUtf8(bytes.toString('utf8', 0, end), lineNo, clean);
   }
 
-  private deliverUtf8(line: string, lineNo: number, clean: boolean): void {
+  // Delivers a decoded line unless overlong (or gated out); false when it was overlong.
+  private deliverUtf8(line: string, lineNo: number, clean: boolean): boolean {
     // The byte-order mark is non-ASCII, so a line 1 carrying one always comes this way.
     if (lineNo === 1 && line.charCodeAt(0) === 0xfeff) line = line.slice(1);
-    if (line.length > this.maxLength) return this.noteOverlong(lineNo);
+    if (line.length > this.maxLength) {
+      this.noteOverlong(lineNo);
+      return false;
+    }
     if (!clean) this.noteBinary(lineNo);
-    this.onLine(line, lineNo);
+    this.last = line;
+    this.lastFrom = -1;
+    const gate = this.gate;
+    if (gate === undefined || lineNo <= this.head || gate.next(line, 0) !== -1) this.onLine(line, lineNo);
+    return true;
   }
 
   private noteOverlong(lineNo: number): void {

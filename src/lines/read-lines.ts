@@ -1,22 +1,30 @@
 // Reads one input line by line: open + sniff gzip (decode/), then a pipeline into a
 // Writable that splits synchronously, so back-pressure reaches the disk. Never rejects
 // for a bad input: the problem lands in `error` after every line decoded before it.
-// Only an exception thrown by the caller's own onLine propagates.
+// Only an exception thrown by the caller's own onLine (or onChunk) propagates. A LineGate
+// only thins out the deliveries: counts, notes, errors and lastLine never depend on it.
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { openDecoded, toSourceError } from '../decode/open-decoded.js';
 import { SourceError } from '../errors.js';
+import type { LineGate } from '../filter/line-gate.js';
 import type { SourceFile } from '../types.js';
 import { LineSplitter, type LineHandler } from './line-splitter.js';
 
 /** Longest line delivered, in UTF-16 code units, unless the caller sets another. */
 export const DEFAULT_MAX_LINE_LENGTH = 64 * 1024;
 
-/** Options for one read: stdin for `-`, the line limit, cancellation. */
+/** Options for one read: stdin for `-`, the line limit, cancellation, gating, progress. */
 export interface ReadLinesOptions {
-  stdin?: NodeJS.ReadableStream;
-  maxLineLength?: number;
-  signal?: AbortSignal;
+  stdin?: NodeJS.ReadableStream | undefined;
+  maxLineLength?: number | undefined;
+  signal?: AbortSignal | undefined;
+  /** Deliver only the lines in which this gate finds a literal (see buildLineGate). */
+  gate?: LineGate | undefined;
+  /** With a gate: always deliver the first this many lines. */
+  head?: number | undefined;
+  /** After each chunk and at the end: lines counted so far and decoded bytes read so far. */
+  onChunk?: ((lines: number, chars: number) => void) | undefined;
 }
 
 /** Counts for one input and the error that ended it early, if any. */
@@ -30,6 +38,8 @@ export interface ReadResult {
   error: SourceError | undefined;
   /** One-line notices about this input, each naming the first line concerned (#5). */
   notes: string[];
+  /** The last line that is (or without a gate would be) delivered, '' if none: it dates the file's end. */
+  lastLine: string;
 }
 
 // Marks an exception from the caller's onLine so it is rethrown, not filed as a read error.
@@ -40,12 +50,14 @@ class HandlerFailure extends Error {
 }
 
 /**
- * Calls `onLine` synchronously for every line of `file`, 1-based, CRLF stripped, invalid
- * UTF-8 as U+FFFD; a partial last line cut off by an error is dropped, and an abort
- * takes effect at the next chunk.
+ * Calls `onLine` synchronously for every line of `file` (with a gate: every line holding
+ * a gate hit, and the first `head`), 1-based, CRLF stripped, invalid UTF-8 as U+FFFD; a
+ * partial last line cut off by an error is dropped, and an abort takes effect at the next chunk.
  */
 export async function readLines(file: SourceFile, onLine: LineHandler, opts: ReadLinesOptions = {}): Promise<ReadResult> {
-  const splitter = new LineSplitter(onLine, opts.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH);
+  const splitter = new LineSplitter(onLine, opts.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH, { gate: opts.gate, head: opts.head });
+  const onChunk = opts.onChunk;
+  let chars = 0;
   let gzip = false;
   let error: SourceError | undefined;
   try {
@@ -58,6 +70,8 @@ export async function readLines(file: SourceFile, onLine: LineHandler, opts: Rea
       write(chunk: Buffer, _encoding, callback): void {
         try {
           splitter.write(chunk);
+          chars += chunk.length;
+          onChunk?.(splitter.lines, chars);
         } catch (err) {
           return callback(new HandlerFailure(err));
         }
@@ -66,6 +80,7 @@ export async function readLines(file: SourceFile, onLine: LineHandler, opts: Rea
       final(callback): void {
         try {
           splitter.end();
+          onChunk?.(splitter.lines, chars);
         } catch (err) {
           return callback(new HandlerFailure(err));
         }
@@ -84,7 +99,7 @@ export async function readLines(file: SourceFile, onLine: LineHandler, opts: Rea
   if (splitter.binary > 0) {
     notes.push(`${splitter.binary} line(s) with NUL bytes or invalid UTF-8 (first at line ${splitter.firstBinary}): binary data?`);
   }
-  return { lines: splitter.lines, overlong: splitter.overlong, binary: splitter.binary, gzip, error, notes };
+  return { lines: splitter.lines, overlong: splitter.overlong, binary: splitter.binary, gzip, error, notes, lastLine: splitter.lastLine };
 }
 
 // Says where the damage is: the lines before it were all delivered (#5).

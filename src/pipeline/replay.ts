@@ -2,10 +2,11 @@
 // log-time-ordered hits (simulate-jails.ts). Everything it needs is resolved before
 // the first byte is read.
 import type { BanTimeIncrement } from '../jail/ban-time-increment.js';
-import type { JailResult, Outcome } from '../jail/simulate.js';
+import type { JailResult } from '../jail/simulate.js';
 import type { CountingMode, FileStats, JailSpec, SourceFile, WhileBannedMode } from '../types.js';
 import { scanAll } from './scan-all.js';
-import type { ScanContext, ScannedHit } from './scan-file.js';
+import type { HitStore } from './hit-store.js';
+import type { ScanContext } from './scan-file.js';
 import { simulateJails } from './simulate-jails.js';
 
 /** A jail ready to run: its spec plus what the simulation needs. */
@@ -31,10 +32,8 @@ export interface ReplayPlan {
 export interface ReplayOutcome {
   /** Files in replay order (oldest content first). */
   files: FileStats[];
-  /** All hits in log-time order. */
-  hits: ScannedHit[];
-  /** Jail outcome of each failure hit, parallel to `hits` (undefined for successes). */
-  outcomes: (Outcome | undefined)[];
+  /** All hits in log-time order; the simulation fills their `outcome` column. */
+  hits: HitStore;
   /** One result per planned jail, same order. */
   results: JailResult[];
   /** Files that could not be read completely. */
@@ -47,6 +46,6 @@ export async function replay(
   io: { stdin?: NodeJS.ReadableStream; signal?: AbortSignal; onFile?: (path: string) => void } = {},
 ): Promise<ReplayOutcome> {
   const scanned = await scanAll(plan.files, { ...plan.scan, stdin: io.stdin, signal: io.signal }, io);
-  const sim = simulateJails(scanned.hits, plan.jails, plan);
-  return { files: scanned.files, hits: scanned.hits, outcomes: sim.outcomes, results: sim.results, problems: scanned.problems };
+  const results = simulateJails(scanned.hits, plan.jails, plan);
+  return { files: scanned.files, hits: scanned.hits, results, problems: scanned.problems };
 }

@@ -5,7 +5,8 @@
 // the result is identical to an inline run, whoever scanned which file.
 import type { FileStats, SourceFile } from '../types.js';
 import { scanPlanFingerprint } from './plan-fingerprint.js';
-import { scanFile, type ScanContext, type ScannedHit } from './scan-file.js';
+import { HitStore } from './hit-store.js';
+import { scanFile, type ScanContext } from './scan-file.js';
 import { ScanWorker, type FileScan, type ParallelOptions, type ProgressSink } from './worker-pool.js';
 
 /** A scan plan as resolved before reading: the context plus what workers need. */
@@ -15,8 +16,8 @@ export type ScanPlan = Omit<ScanContext, 'stdin' | 'signal'> & ParallelOptions;
 export interface ScanAllResult {
   /** Files in replay order (oldest content first). */
   files: FileStats[];
-  /** All hits in log-time order; ties keep replay order, then line order. */
-  hits: ScannedHit[];
+  /** All hits in log-time order; ties keep replay order, then line order, then jail order. */
+  hits: HitStore;
   /** Files that could not be read completely. */
   problems: Error[];
   /** Worker threads started and files they scanned (0, 0 for an inline run). */
@@ -137,12 +138,28 @@ export async function scanAll(
   // does not depend on the concatenation order.
   let total = 0;
   for (const { r } of scanned) total += r.hits.length;
-  const hits = new Array<ScannedHit>(total);
-  let k = 0;
-  for (const { r } of scanned) for (const h of r.hits) hits[k++] = h;
-  for (const s of scanned) s.r.hits = [];
-  hits.sort((a, b) => a.time - b.time || rank[a.file]! - rank[b.file]! || a.line - b.line || a.jail - b.jail);
+  const all = new HitStore(total);
+  for (const s of scanned) {
+    all.append(s.r.hits);
+    s.r.hits = new HitStore(0);
+  }
+  const hits = sortByTime(all, rank);
   return { files: scanned.map(({ r }) => r.stats), hits, problems, parallel: { workers: workers.length, files: inWorkers } };
+}
+
+// Sorts rows by (time, file rank, line, jail). Rows of one file come in line order, files in
+// replay order, so the common case is already sorted and costs one comparison per row.
+function sortByTime(all: HitStore, rank: Int32Array): HitStore {
+  const { time, file, line, jail, length } = all;
+  const before = (a: number, b: number): number =>
+    time[a]! - time[b]! || rank[file[a]!]! - rank[file[b]!]! || line[a]! - line[b]! || jail[a]! - jail[b]!;
+  let sorted = true;
+  for (let i = 1; i < length && sorted; i++) if (before(i - 1, i) > 0) sorted = false;
+  if (sorted) return all;
+  const order = new Array<number>(length);
+  for (let i = 0; i < length; i++) order[i] = i;
+  order.sort(before);
+  return all.select(order);
 }
 
 function estimate(file: SourceFile): number {
@@ -167,19 +184,11 @@ function startWorkers(files: readonly SourceFile[], ctx: ScanContext & ParallelO
     progress,
     fingerprint: scanPlanFingerprint(ctx),
   };
-  // The same address in several files is kept once on the main thread.
-  const strings = new Map<string, string>();
-  const intern = (s: string): string => {
-    const v = strings.get(s);
-    if (v !== undefined) return v;
-    strings.set(s, s);
-    return s;
-  };
   // The main thread scans too (by default): then one worker fewer than files.
   const n = Math.min(threads - 1, ctx.mainThread === false ? eligible.length : eligible.length - 1);
   const workers: ScanWorker[] = [];
   try {
-    for (let i = 0; i < n; i++) workers.push(new ScanWorker(init, ctx as ProgressSink, intern));
+    for (let i = 0; i < n; i++) workers.push(new ScanWorker(init, ctx as ProgressSink));
   } catch {
     // No thread (resource limits) or an input that cannot be cloned: scan inline.
     for (const w of workers) void w.close();

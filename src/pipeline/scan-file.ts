@@ -4,10 +4,12 @@
 // state (maxlines buffers, F-MLFID sessions) lives in one line processor per target and file.
 import type { DateDetector } from '../time/date-detector.js';
 import type { CompiledFilter } from '../filter/compile-filter.js';
+import { buildLineGate } from '../filter/line-gate.js';
 import { createLineProcessor } from '../filter/line-processor.js';
 import { mayMatch } from '../filter/may-match.js';
 import { readLines } from '../lines/read-lines.js';
-import type { EpochMs, FileStats, Hit, SourceFile } from '../types.js';
+import type { EpochMs, FileStats, SourceFile } from '../types.js';
+import { FAILURE, HitStore, SUCCESS } from './hit-store.js';
 
 /** A jail's compiled filter and the date detector its datepattern selects. */
 export interface ScanTarget {
@@ -43,20 +45,11 @@ export interface ScanContext {
   onProgress?: ((fileIndex: number, lines: number, chars: number) => void) | undefined;
 }
 
-/** A hit, optionally carrying the raw line. */
-export type ScannedHit = Hit & { text?: string };
-
 /** Result of scanning one file. */
 export interface ScanResult {
-  hits: ScannedHit[];
+  /** The file's hits in line order (ids and usernames in the store's own tables). */
+  hits: HitStore;
   stats: FileStats;
-}
-
-/** The time given to a line and the span cut out of it. */
-interface LineDate {
-  time: EpochMs;
-  start: number;
-  end: number;
 }
 
 // Lines probed at the start of a file to find its first timestamp.
@@ -71,7 +64,7 @@ export async function scanFile(
   ctx: ScanContext,
 ): Promise<ScanResult & { error: Error | undefined }> {
   const ref = ctx.now ?? file.mtimeMs ?? 0;
-  const hits: ScannedHit[] = [];
+  const hits = new HitStore();
   const stats: FileStats = {
     path: file.path,
     lines: 0,
@@ -91,24 +84,17 @@ export async function scanFile(
   const nDetectors = detectors.length;
   // Per-line caches, indexed by detector; `seen` holds the line number they belong to.
   const seen = new Int32Array(nDetectors).fill(-1);
-  const dates: (LineDate | undefined)[] = new Array<LineDate | undefined>(nDetectors);
+  // The line's time for each detector (NaN: none); typed, so a candidate line allocates no date object.
+  const dates = new Float64Array(nDetectors);
   const texts: string[] = new Array<string>(nDetectors).fill('');
   let lastTime: EpochMs | undefined;
   let maxTime: EpochMs | undefined;
   let backwardJumps = 0;
   let firstBackward: number | undefined;
   let lastLine = '';
-  // Captured ids and usernames can be slices of the reader's 1 MiB chunk: keep one
-  // detached copy per distinct value so hits never pin a chunk in memory.
-  const owned = new Map<string, string>();
-  const own = (value: string): string => {
-    let v = owned.get(value);
-    if (v === undefined) {
-      v = (' ' + value).slice(1);
-      owned.set(v, v);
-    }
-    return v;
-  };
+  // Captured ids and usernames can be slices of the reader's chunk: the store's string
+  // tables keep one detached copy per distinct value, so hits never pin a chunk in memory.
+  const { ids, users } = hits;
   let probing = true;
   // Line number of the last line that produced a success hit (success-only targets skip it).
   let successLine = -1;
@@ -117,26 +103,14 @@ export async function scanFile(
   const stopper = stopAfter === undefined ? undefined : new AbortController();
   let chars = 0;
 
-  const addHit = (
-    jail: number, kind: ScannedHit['kind'], id: string, user: string | undefined, time: EpochMs, line: string, lineNo: number,
-  ): void => {
-    const hit: ScannedHit = {
-      jail,
-      kind,
-      id: own(id),
-      time,
-      user: user === undefined ? undefined : own(user),
-      file: fileIndex,
-      line: lineNo,
-    };
-    if (ctx.keepText === true || ctx.keepTextFor?.(hit.id) === true) hit.text = (' ' + line).slice(1);
-    hits.push(hit);
+  const { keepText, keepTextFor } = ctx;
+  const addHit = (jail: number, kind: number, id: string, user: string | undefined, time: EpochMs, line: string, lineNo: number): void => {
+    const row = hits.pushCodes(jail, kind, ids.intern(id), user === undefined ? 0 : users.intern(user) + 1, time, fileIndex, lineNo);
+    if (keepText === true || keepTextFor?.(id) === true) (hits.texts ??= new Map()).set(row, (' ' + line).slice(1));
   };
 
   const onLine = (line: string, lineNo: number): void => {
     if (stopper?.signal.aborted === true) return; // rest of the chunk after a stop
-    chars += line.length + 1;
-    if ((lineNo & 0x3fff) === 0 && onProgress !== undefined) onProgress(fileIndex, lineNo, chars);
     lastLine = line;
     if (probing) {
       if (lineNo > FIRST_TIME_PROBE_LINES) probing = false;
@@ -157,10 +131,10 @@ export async function scanFile(
       if (seen[d] !== lineNo) {
         seen[d] = lineNo;
         const detector = detectors[d]!;
-        const m = detector.none ? undefined : detector.match(line, ref);
+        const m = detector.none ? undefined : detector.matchTransient(line, ref);
         if (m !== undefined && m.time !== undefined) {
           const time = m.time;
-          dates[d] = { time, start: m.start, end: m.end };
+          dates[d] = time;
           texts[d] = line.slice(0, m.start) + line.slice(m.end);
           if (maxTime !== undefined && time < maxTime - BACKWARD_JUMP_MS) {
             backwardJumps++;
@@ -172,26 +146,26 @@ export async function scanFile(
         } else if ((detector.none || m !== undefined) && lastTime !== undefined) {
           // {NONE}, or a stamp that is no valid date (Feb 29 of an inferred non-leap
           // year): fail2ban gives the line the last known date (semantics §4.1).
-          dates[d] = { time: lastTime, start: m?.start ?? 0, end: m?.end ?? 0 };
+          dates[d] = lastTime;
           texts[d] = m === undefined ? line : line.slice(0, m.start) + line.slice(m.end);
         } else {
-          dates[d] = undefined;
+          dates[d] = NaN;
         }
       }
-      const date = dates[d];
-      if (date === undefined) {
+      const time = dates[d]!;
+      if (Number.isNaN(time)) {
         candidateWithoutTime = true;
         // A maxlines buffer holds every line read, dated or not (as fail2ban's does).
         if (target.filter.maxlines > 1) processors[i]!.process(line, undefined);
         continue;
       }
-      const r = processors[i]!.process(texts[d]!, date.time);
+      const r = processors[i]!.process(texts[d]!, time);
       if (r === undefined) continue;
       for (const f of r.failures) {
-        if (f.id !== undefined) addHit(target.jail, 'failure', f.id, f.user, date.time, line, lineNo);
+        if (f.id !== undefined) addHit(target.jail, FAILURE, f.id, f.user, time, line, lineNo);
       }
       if (r.success !== undefined) {
-        addHit(target.jail, 'success', r.success.id, r.success.user, date.time, line, lineNo);
+        addHit(target.jail, SUCCESS, r.success.id, r.success.user, time, line, lineNo);
         successLine = lineNo;
       }
     }
@@ -202,6 +176,14 @@ export async function scanFile(
     stdin: ctx.stdin,
     maxLineLength: ctx.maxLineLength,
     signal: stopper === undefined ? ctx.signal : ctx.signal === undefined ? stopper.signal : AbortSignal.any([ctx.signal, stopper.signal]),
+    // Lines without any literal some target needs never reach onLine (the first ones
+    // always do: they date the file). Undefined for maxlines buffers, which see every line.
+    gate: buildLineGate(targets.map((t) => t.filter)),
+    head: FIRST_TIME_PROBE_LINES,
+    onChunk: onProgress === undefined ? undefined : (lines, c) => {
+      chars = c;
+      onProgress(fileIndex, lines, c);
+    },
   });
   // Stopping past --until is not a read error.
   const stoppedEarly = stopper?.signal.aborted === true && ctx.signal?.aborted !== true;
@@ -209,9 +191,11 @@ export async function scanFile(
   stats.lines = result.lines;
   stats.overlong = result.overlong;
   stats.gzip = result.gzip;
-  const end = lastLine === '' ? undefined : probe.match(lastLine, ref);
+  // The file's last line dates its end; after a stop past --until, the line that stopped it.
+  const final = stoppedEarly ? lastLine : result.lastLine;
+  const end = final === '' ? undefined : probe.match(final, ref);
   stats.last = end?.time ?? maxTime ?? lastTime;
-  if (stats.first === undefined && hits.length > 0) stats.first = hits[0]!.time;
+  if (stats.first === undefined && hits.length > 0) stats.first = hits.time[0];
   if (stats.last !== undefined && stats.first !== undefined && stats.last < stats.first) {
     stats.last = maxTime ?? stats.first;
   }

@@ -3,24 +3,20 @@
 // in one pass: bantime.increment's ban memory is shared (overalljails), and a recidive jail
 // is fed each new ban of the other jails as it happens (semantics §7.7, §7.8).
 import { BanMemory } from '../jail/ban-time-increment.js';
-import { createJailSimulator, type JailResult, type JailSimulator, type Outcome } from '../jail/simulate.js';
-import type { CountingMode, Hit, WhileBannedMode } from '../types.js';
+import { createJailSimulator, type JailResult, type JailSimulator } from '../jail/simulate.js';
+import type { CountingMode, EpochMs, WhileBannedMode } from '../types.js';
+import { FAILURE, OUTCOME_BLOCKED, outcomeCode, type HitStore } from './hit-store.js';
 import type { PlannedJail } from './replay.js';
 
-/** Outcome of every failure hit plus each jail's result. */
-export interface SimulationResult {
-  /** Parallel to the hits (undefined for successes). */
-  outcomes: (Outcome | undefined)[];
-  /** One result per jail, same order. */
-  results: JailResult[];
-}
-
-/** Runs every jail over the time-ordered hits. */
+/**
+ * Runs every jail over the time-ordered hits, writing each failure's outcome into the
+ * store's `outcome` column; returns one result per jail, same order.
+ */
 export function simulateJails(
-  hits: readonly Hit[],
+  hits: HitStore,
   jails: readonly PlannedJail[],
   opts: { counting: CountingMode; whileBanned: WhileBannedMode },
-): SimulationResult {
+): JailResult[] {
   // fail2ban keeps one database for all jails; it only matters when some jail increments.
   const memory = jails.some((j) => j.increment !== undefined) ? new BanMemory() : undefined;
   const recidives: JailSimulator[] = [];
@@ -47,20 +43,24 @@ export function simulateJails(
   });
   // A recidive ban covers every port: in 'block' mode the other jails never see the attempts.
   const blockAcross = opts.whileBanned === 'block' && recidives.length > 0;
-  const outcomes: (Outcome | undefined)[] = new Array<Outcome | undefined>(hits.length);
-  for (let i = 0; i < hits.length; i++) {
-    const h = hits[i]!;
-    if (h.kind !== 'failure' || jails[h.jail]!.recidive === true) continue;
-    if (blockAcross && absorbedBy(recidives, h)) {
-      outcomes[i] = 'blocked';
+  const { kind, jail, time, id, outcome, length } = hits;
+  const ids = hits.ids.values;
+  const recidiveJail = jails.map((j) => j.recidive === true);
+  for (let i = 0; i < length; i++) {
+    const j = jail[i]!;
+    if (kind[i] !== FAILURE || recidiveJail[j] === true) continue;
+    const t = time[i]!;
+    const who = ids[id[i]!]!;
+    if (blockAcross && absorbedBy(recidives, t, who)) {
+      outcome[i] = OUTCOME_BLOCKED;
       continue;
     }
-    outcomes[i] = sims[h.jail]!.add(h.time, h.id);
+    outcome[i] = outcomeCode(sims[j]!.add(t, who));
   }
-  return { outcomes, results: sims.map((s) => s.finish()) };
+  return sims.map((s) => s.finish());
 }
 
-function absorbedBy(recidives: readonly JailSimulator[], h: Hit): boolean {
-  for (const r of recidives) if (r.absorb(h.time, h.id)) return true;
+function absorbedBy(recidives: readonly JailSimulator[], time: EpochMs, id: string): boolean {
+  for (const r of recidives) if (r.absorb(time, id)) return true;
   return false;
 }

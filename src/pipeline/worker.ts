@@ -3,7 +3,7 @@
 // scanFile as an inline scan, one file per request, and sends the hits back in columns.
 // It refuses to scan with a plan that differs: determinism beats speed.
 import { parentPort, workerData } from 'node:worker_threads';
-import { packHits, transferables } from './hit-columns.js';
+import { transferList } from './hit-store.js';
 import { scanPlanFingerprint } from './plan-fingerprint.js';
 import { scanFile, type ScanContext } from './scan-file.js';
 import { toWire, type FromWorker, type ToWorker, type WorkerInit } from './worker-pool.js';
@@ -56,10 +56,10 @@ async function handle(msg: ToWorker): Promise<void> {
   try {
     abort = new AbortController();
     const r = await scanFile(msg.file, msg.index, { ...ctx, signal: abort.signal });
-    const hits = packHits(r.hits);
+    const hits = r.hits.pack();
     post(
       { type: 'result', index: msg.index, stats: r.stats, error: r.error === undefined ? undefined : toWire(r.error), hits },
-      transferables(hits),
+      transferList(hits),
     );
   } catch (err) {
     // Only the line handler can throw (a bug): the main thread rescans inline and sees it.

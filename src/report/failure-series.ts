@@ -2,8 +2,8 @@
 // built from the (windowed) replay's hits, so its cost grows with the hits, not the lines.
 // Invariant: at most MAX_BUCKETS buckets, each a "nice" length (1m, 5m, …, 1d, 7d).
 
-import type { Outcome } from '../jail/simulate.js';
-import type { EpochMs, Hit } from '../types.js';
+import { FAILURE, OUTCOME_BLOCKED, OUTCOME_IGNORED, OUTCOME_PROLONGED, type HitStore } from '../pipeline/hit-store.js';
+import type { EpochMs } from '../types.js';
 
 /** Failures of each jail per bucket; `blocked` are the failures that arrived during a ban. */
 export interface FailureSeries {
@@ -36,7 +36,7 @@ export function chooseBucket(from: EpochMs, to: EpochMs): number {
  * when the period is unknown. Hits outside [from, to] are ignored.
  */
 export function buildFailureSeries(
-  input: { hits: readonly Hit[]; outcomes: readonly (Outcome | undefined)[] },
+  input: { hits: HitStore },
   jailCount: number,
   from: EpochMs | undefined,
   to: EpochMs | undefined,
@@ -49,16 +49,18 @@ export function buildFailureSeries(
     failures: new Array<number>(buckets).fill(0),
     blocked: new Array<number>(buckets).fill(0),
   }));
-  input.hits.forEach((h, i) => {
-    if (h.kind !== 'failure' || h.time < from || h.time > to) return;
-    const series = jails[h.jail];
-    if (series === undefined) return;
-    const b = Math.floor((h.time - start) / bucketMs);
-    if (b < 0 || b >= buckets) return;
-    const o = input.outcomes[i];
-    if (o === 'ignored') return;
+  const { length, time, jail, kind, outcome } = input.hits;
+  for (let i = 0; i < length; i++) {
+    const t = time[i]!;
+    if (kind[i] !== FAILURE || t < from || t > to) continue;
+    const series = jails[jail[i]!];
+    if (series === undefined) continue;
+    const b = Math.floor((t - start) / bucketMs);
+    if (b < 0 || b >= buckets) continue;
+    const o = outcome[i]!;
+    if (o === OUTCOME_IGNORED) continue;
     series.failures[b]!++;
-    if (o === 'blocked' || o === 'prolonged') series.blocked[b]!++;
-  });
+    if (o === OUTCOME_BLOCKED || o === OUTCOME_PROLONGED) series.blocked[b]!++;
+  }
   return { start, bucketMs, buckets, jails };
 }

@@ -19,6 +19,7 @@ import type {
   ReportRadarGroup,
   ReportUsername,
 } from '../types.js';
+import { LazyList, safeJsonPieces } from './json-pieces.js';
 import { toSafeJson } from './sanitize.js';
 
 /** Options for `renderJson`. */
@@ -31,6 +32,12 @@ export interface RenderJsonOptions {
 /** Renders the report as pretty-printed JSON (2-space indent) ending with a newline. */
 export function renderJson(report: Report, options: RenderJsonOptions): string {
   return toSafeJson(toJsonReport(report, options.formatTime), 2) + '\n';
+}
+
+/** renderJson's text in pieces, produced as they are written (a large report is never one string). */
+export function* renderJsonPieces(report: Report, options: RenderJsonOptions): Generator<string> {
+  yield* safeJsonPieces(toJsonReport(report, options.formatTime));
+  yield '\n';
 }
 
 /** The JSON document as a plain value, in the documented key order. */
@@ -56,7 +63,7 @@ export function toJsonReport(report: Report, formatTime: (ms: EpochMs) => string
         blocked: b.blocked,
       })),
     })),
-    ips: report.ips.map((ip: ReportIp) => ({
+    ips: new LazyList(report.ips, (ip: ReportIp) => ({
       ip: ip.ip,
       country: ip.country ?? null,
       asn: ip.asn ?? null,
@@ -233,7 +240,8 @@ export interface JsonReport {
     ids: number;
     bans: Array<{ ip: string; start: string; end: JsonTime; failures: number; blocked: number }>;
   }>;
-  ips: Array<{
+  /** The largest section: mapped element by element while it is streamed. */
+  ips: LazyList<ReportIp, {
     ip: string;
     country: string | null;
     asn: number | null;

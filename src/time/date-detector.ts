@@ -1,7 +1,7 @@
-// Finds and parses the date of a log line (§5): templates compiled once from a datepattern,
-// a deterministic template order, and character-level fast paths for the default lists.
-// Invariant: match() is a synchronous pure function of (line, refMs) — no clock, no state
-// carried between lines — and the fast paths return exactly what the regexes would.
+// Finds and parses the date of a log line (§5): templates compiled once, a deterministic
+// order, character-level fast paths for the default lists (also after dovecot's TAI64N).
+// Invariant: match() is a synchronous pure function of (line, refMs), no clock, nothing
+// carried between lines (matchTransient reuses its result object); fast = regex answers.
 
 import type { EpochMs } from '../types.js';
 import { civilFromMs } from './civil.js';
@@ -47,6 +47,11 @@ export interface DateDetector {
    * ("now") for year-less and date-less stamps.
    */
   match(line: string, refMs: EpochMs): DateMatch | undefined;
+  /**
+   * match() without a new object per line: the answer is the detector's own DateMatch,
+   * overwritten by its next match()/matchTransient() call, so read it before that.
+   */
+  matchTransient(line: string, refMs: EpochMs): DateMatch | undefined;
 }
 
 /** Options for createDateDetector. */
@@ -74,13 +79,28 @@ interface Compiled {
   named: Map<string, string[]> | undefined;
 }
 
-const NO_FAST = null;
+// What a fast path answers: the slot holds a match, or the regexes must decide.
+const FOUND = 1;
+const NO_FAST = -1;
 
-const MONTH_KEYS = new Map<number, number>(
-  ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'].map(
-    (m, i) => [(m.charCodeAt(0) << 16) | (m.charCodeAt(1) << 8) | m.charCodeAt(2), i + 1] as const,
-  ),
-);
+// Month 1-12 of a lowercased three-letter abbreviation packed as c0<<16 | c1<<8 | c2; 0 if none.
+function monthOf(key: number): number {
+  switch (key) {
+    case 0x6a616e: return 1; // jan
+    case 0x666562: return 2; // feb
+    case 0x6d6172: return 3; // mar
+    case 0x617072: return 4; // apr
+    case 0x6d6179: return 5; // may
+    case 0x6a756e: return 6; // jun
+    case 0x6a756c: return 7; // jul
+    case 0x617567: return 8; // aug
+    case 0x736570: return 9; // sep
+    case 0x6f6374: return 10; // oct
+    case 0x6e6f76: return 11; // nov
+    case 0x646563: return 12; // dec
+    default: return 0;
+  }
+}
 
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
@@ -91,13 +111,37 @@ function isWord(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 }
 
-function isDefaultPattern(datepattern: string | undefined): boolean {
-  if (datepattern === undefined) return true;
-  const lines = datepattern.split(/\n+/).map((l) => l.trim()).filter((l) => l !== '');
-  if (lines.length === 0) return true;
-  if (lines.length !== 1) return false;
-  const key = (lines[0] ?? '').toUpperCase();
-  return key === '{DEFAULT}' || key === '{^LN-BEG}';
+// Where the fast-path templates sit in a template list.
+interface FastLayout {
+  iso: number;
+  syslog: number;
+  tai64n: number;
+}
+
+/**
+ * The fast paths' layout for a datepattern, undefined when they do not apply. Each fast
+ * path may answer only where every template before its own one cannot match the line:
+ * - the default lists (`{DEFAULT}`, `{^LN-BEG}`): ISO 0, syslog 1, TAI64N 13;
+ * - `{^LN-BEG}TAI64N` then `{^LN-BEG}`: TAI64N 0, ISO 1, syslog 2 (the default TAI64N is
+ *   a duplicate name, skipped). TAI64N cannot match where the ISO or syslog fast path does:
+ *   a letter at column 0 is no `\W` and no `@`; an ISO stamp has a separator where the 24
+ *   hex digits after a leading `@` would be.
+ */
+function fastLayout(datepattern: string | undefined, compiled: readonly Compiled[]): FastLayout | undefined {
+  const lines = (datepattern ?? '').split(/\n+/).map((l) => l.trim().toUpperCase()).filter((l) => l !== '');
+  let layout: FastLayout;
+  if (lines.length === 0 || (lines.length === 1 && (lines[0] === '{DEFAULT}' || lines[0] === '{^LN-BEG}'))) {
+    layout = { iso: ISO_TEMPLATE_INDEX, syslog: SYSLOG_TEMPLATE_INDEX, tai64n: TAI64N_TEMPLATE_INDEX };
+  } else if (lines.length === 2 && lines[0] === '{^LN-BEG}TAI64N' && lines[1] === '{^LN-BEG}') {
+    layout = { iso: 1, syslog: 2, tai64n: 0 };
+  } else {
+    return undefined;
+  }
+  const ok =
+    compiled[layout.iso]?.spec.name.startsWith('{^LN-BEG}ExYear(?P<_sep>') === true &&
+    compiled[layout.syslog]?.spec.name.startsWith('{^LN-BEG}(?:DAY )?MON Day %k') === true &&
+    compiled[layout.tai64n]?.spec.name === '{^LN-BEG}TAI64N';
+  return ok ? layout : undefined;
 }
 
 /** Compiles a datepattern (undefined = fail2ban's default templates) for one zone. */
@@ -116,12 +160,7 @@ export function createDateDetector(
     if (spec.builtin !== true) compileTemplate(c);
     return c;
   });
-  const fast =
-    options.fastPaths !== false &&
-    isDefaultPattern(datepattern) &&
-    compiled[ISO_TEMPLATE_INDEX]?.spec.name.startsWith('{^LN-BEG}ExYear(?P<_sep>') === true &&
-    compiled[SYSLOG_TEMPLATE_INDEX]?.spec.name.startsWith('{^LN-BEG}(?:DAY )?MON Day %k') === true &&
-    compiled[TAI64N_TEMPLATE_INDEX]?.spec.name === '{^LN-BEG}TAI64N';
+  const fast = options.fastPaths === false ? undefined : fastLayout(datepattern, compiled);
   return new Detector(compiled, zone, fast, maxExYear);
 }
 
@@ -189,11 +228,13 @@ class Detector implements DateDetector {
   readonly templates: string[];
   readonly none: boolean;
   readonly #compiled: readonly Compiled[];
-  readonly #fast: boolean;
+  readonly #fast: FastLayout | undefined;
   readonly #maxExYear: number;
   readonly #ctx: TimeContext;
+  // The transient answer (matchTransient) and the fast paths' output.
+  readonly #slot: DateMatch = { time: undefined, start: 0, end: 0, template: 0 };
 
-  constructor(compiled: Compiled[], zone: Zone, fast: boolean, maxExYear: number) {
+  constructor(compiled: Compiled[], zone: Zone, fast: FastLayout | undefined, maxExYear: number) {
     this.#compiled = compiled;
     this.templates = compiled.map((c) => c.spec.name);
     this.none = compiled.length > 0 && compiled[0]?.spec.kind === 'none';
@@ -207,15 +248,21 @@ class Detector implements DateDetector {
   }
 
   match(line: string, refMs: EpochMs): DateMatch | undefined {
+    const m = this.matchTransient(line, refMs);
+    return m === undefined ? undefined : { time: m.time, start: m.start, end: m.end, template: m.template };
+  }
+
+  matchTransient(line: string, refMs: EpochMs): DateMatch | undefined {
     if (this.none) return undefined;
     this.#ctx.refMs = refMs;
-    if (this.#fast) {
+    const fast = this.#fast;
+    if (fast !== undefined) {
       const c0 = line.charCodeAt(0);
-      let r: DateMatch | null = NO_FAST;
-      if ((c0 >= 65 && c0 <= 90) || (c0 >= 97 && c0 <= 122)) r = this.#syslog(line);
-      else if (c0 === 64) r = this.#tai64n(line);
-      else r = this.#iso(line);
-      if (r !== NO_FAST) return r;
+      let r: number;
+      if ((c0 >= 65 && c0 <= 90) || (c0 >= 97 && c0 <= 122)) r = this.#syslog(line, fast.syslog);
+      else if (c0 === 64) r = this.#tai64n(line, fast.tai64n);
+      else r = this.#iso(line, fast.iso);
+      if (r === FOUND) return this.#slot;
     }
     const list = this.#compiled;
     let best: RegExpExecArray | null = null;
@@ -249,7 +296,17 @@ class Detector implements DateDetector {
     // An empty group 1 ({NONE}, optional dates): fail2ban keeps the line whole and uses
     // the previous time, exactly what "no date" means to the caller.
     if (start === end) return undefined;
-    return { time: this.#timeOf(c, m), start, end, template: index };
+    this.#found(this.#timeOf(c, m), start, end, index);
+    return this.#slot;
+  }
+
+  #found(time: EpochMs | undefined, start: number, end: number, template: number): number {
+    const slot = this.#slot;
+    slot.time = time;
+    slot.start = start;
+    slot.end = end;
+    slot.template = template;
+    return FOUND;
   }
 
   #timeOf(c: Compiled, m: RegExpExecArray): EpochMs | undefined {
@@ -275,14 +332,12 @@ class Detector implements DateDetector {
     }
   }
 
-  // `Mmm dd HH:MM:SS[.ffffff][ YYYY]` at column 0: template 1 of the default lists.
-  #syslog(line: string): DateMatch | null {
+  // `Mmm dd HH:MM:SS[.ffffff][ YYYY]` at column 0: the line-begin syslog template.
+  #syslog(line: string, template: number): number {
     const len = line.length;
     if (len < 15 || line.charCodeAt(3) !== 32) return NO_FAST;
-    const month = MONTH_KEYS.get(
-      ((line.charCodeAt(0) | 32) << 16) | ((line.charCodeAt(1) | 32) << 8) | (line.charCodeAt(2) | 32),
-    );
-    if (month === undefined) return NO_FAST;
+    const month = monthOf(((line.charCodeAt(0) | 32) << 16) | ((line.charCodeAt(1) | 32) << 8) | (line.charCodeAt(2) | 32));
+    if (month === 0) return NO_FAST;
     const c4 = line.charCodeAt(4);
     const c5 = line.charCodeAt(5);
     let day: number;
@@ -317,12 +372,12 @@ class Detector implements DateDetector {
       }
     }
     const time = resolveTime(year, month, day, (hms >> 12) & 63, (hms >> 6) & 63, hms & 63, undefined, this.#ctx);
-    return { time, start: 0, end, template: SYSLOG_TEMPLATE_INDEX };
+    return this.#found(time, 0, end, template);
   }
 
   // `YYYY-MM-DD[T ]HH:MM:SS[.frac][Z|±hh[:mm]]` after up to two non-word characters:
-  // template 0 of the default lists.
-  #iso(line: string): DateMatch | null {
+  // the line-begin ISO template.
+  #iso(line: string, template: number): number {
     const len = line.length;
     let b = 0;
     while (b < 2 && b < len && !isWord(line.charCodeAt(b))) b++;
@@ -361,7 +416,7 @@ class Detector implements DateDetector {
       const c = line.charCodeAt(q);
       if (c === 46 || c === 44) {
         const k = countDigits(line, q + 1, 7);
-        if (k < 1 || k > 6) return this.#isoResult(year, month, day, hms, undefined, b, q);
+        if (k < 1 || k > 6) return this.#isoResult(year, month, day, hms, undefined, b, q, template);
         r = q + 1 + k;
         frac = true;
       }
@@ -403,23 +458,25 @@ class Detector implements DateDetector {
         }
       }
     }
-    return this.#isoResult(year, month, day, hms, tz, b, end);
+    return this.#isoResult(year, month, day, hms, tz, b, end, template);
   }
 
-  #isoResult(year: number, month: number, day: number, hms: number, tz: number | undefined, start: number, end: number): DateMatch {
+  #isoResult(
+    year: number, month: number, day: number, hms: number, tz: number | undefined, start: number, end: number, template: number,
+  ): number {
     const time = resolveTime(year, month, day, (hms >> 12) & 63, (hms >> 6) & 63, hms & 63, tz, this.#ctx);
-    return { time, start, end, template: ISO_TEMPLATE_INDEX };
+    return this.#found(time, start, end, template);
   }
 
-  // `@` + 24 lowercase hex digits at column 0: template 13 of the default lists (§5.6).
-  #tai64n(line: string): DateMatch | null {
+  // `@` + 24 lowercase hex digits at column 0: the line-begin TAI64N template (§5.6).
+  #tai64n(line: string, template: number): number {
     const len = line.length;
     if (len < 25 || (len > 25 && isWord(line.charCodeAt(25)))) return NO_FAST;
     for (let i = 1; i < 25; i++) {
       const c = line.charCodeAt(i);
       if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return NO_FAST;
     }
-    return { time: tai64nSeconds(line, 0) * 1000, start: 0, end: 25, template: TAI64N_TEMPLATE_INDEX };
+    return this.#found(tai64nSeconds(line, 0) * 1000, 0, 25, template);
   }
 }
 

@@ -193,8 +193,19 @@ export function resolveTime(
   return t;
 }
 
+// parseInt(v, 10) for the fields the directives capture: digits, maybe after a space
+// (%d's `[0 ]?`); anything else takes the general route.
 function int(v: string): number {
-  return Number.parseInt(v, 10);
+  let n = 0;
+  let i = 0;
+  while (i < v.length && v.charCodeAt(i) === 32) i++;
+  if (i === v.length || v.length - i > 9) return Number.parseInt(v, 10);
+  for (; i < v.length; i++) {
+    const d = v.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return Number.parseInt(v, 10);
+    n = n * 10 + d;
+  }
+  return n;
 }
 
 /**

@@ -75,6 +75,23 @@ const FIXED_FORM = /^([A-Z](?:[A-Z]{2,4})?)?([+-][01]\d(?::?\d{2})?)?$/;
  * fail2ban would reject it (bad form, unknown abbreviation).
  */
 export function fixedZoneOffset(spec: string): number | undefined {
+  // A log repeats the same few zone texts on every line: remember them (bounded; only
+  // short texts, which V8 copies out of the line instead of slicing it: every valid form
+  // has at most 11 characters).
+  if (spec.length > 12) return parseFixedOffset(spec);
+  const known = fixedOffsets.get(spec);
+  if (known !== undefined) return Number.isNaN(known) ? undefined : known;
+  const off = parseFixedOffset(spec);
+  if (fixedOffsets.size >= FIXED_CACHE_LIMIT) fixedOffsets.clear();
+  fixedOffsets.set(spec, off ?? Number.NaN);
+  return off;
+}
+
+const FIXED_CACHE_LIMIT = 256;
+// Zone text → offset in minutes, NaN for a rejected text.
+const fixedOffsets = new Map<string, number>();
+
+function parseFixedOffset(spec: string): number | undefined {
   const m = FIXED_FORM.exec(spec);
   if (m === null) return undefined;
   const abbr = m[1];

@@ -10,13 +10,13 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
+import { MessageChannel } from 'node:worker_threads';
 import { gzipSync } from 'node:zlib';
 import { readReplayArgs } from '../../src/cli/options.js';
 import { resolveAuditConfig } from '../../src/cli/resolve-config.js';
-import { packHits, unpackHits } from '../../src/pipeline/hit-columns.js';
+import { HitStore, transferList, type HitObject } from '../../src/pipeline/hit-store.js';
 import { replay } from '../../src/pipeline/replay.js';
 import { scanAll, type ScanPlan } from '../../src/pipeline/scan-all.js';
-import type { ScannedHit } from '../../src/pipeline/scan-file.js';
 import { discoverSources } from '../../src/source/discover.js';
 import type { SourceFile } from '../../src/types.js';
 
@@ -49,7 +49,7 @@ describe('parallel scan', () => {
     assert.equal(parallel.parallel.workers, 2);
     assert.equal(parallel.parallel.files, 4, 'every file scanned in a worker');
     assert.ok(inline.hits.length > 100);
-    assert.deepEqual(parallel.hits, inline.hits);
+    assert.deepEqual(parallel.hits.toArray(), inline.hits.toArray());
     assert.deepEqual(parallel.files, inline.files);
     assert.deepEqual(parallel.problems, inline.problems);
 
@@ -61,7 +61,7 @@ describe('parallel scan', () => {
     // Default sharing: the main thread may finish before the worker is up; same result.
     const shared = await scanAll(files, { ...scan, threads: 2, minParallelBytes: 0, stdin: undefined, signal: undefined });
     assert.equal(shared.parallel.workers, 1);
-    assert.deepEqual(shared.hits, inline.hits);
+    assert.deepEqual(shared.hits.toArray(), inline.hits.toArray());
     assert.deepEqual(shared.files, inline.files);
   });
 
@@ -73,7 +73,7 @@ describe('parallel scan', () => {
     assert.equal(files.length, 11);
     assert.equal(parallel.parallel.files, 11, 'every file scanned in a worker');
     assert.ok(inline.hits.length > 5000, `${inline.hits.length} hits`);
-    assert.deepEqual(parallel.hits, inline.hits);
+    assert.deepEqual(parallel.hits.toArray(), inline.hits.toArray());
     assert.deepEqual(parallel.files, inline.files);
   });
 
@@ -98,11 +98,11 @@ describe('parallel scan', () => {
     const inline = await run(1);
     const parallel = await run(3);
     assert.equal(parallel.parallel.files, 3, 'every file but stdin in a worker');
-    assert.deepEqual(parallel.hits, inline.hits);
+    assert.deepEqual(parallel.hits.toArray(), inline.hits.toArray());
     assert.deepEqual(parallel.files, inline.files);
     assert.equal(parallel.problems.length, 1);
     assert.deepEqual(parallel.problems.map((e) => [e.name, e.message]), inline.problems.map((e) => [e.name, e.message]));
-    assert.ok(inline.hits.some((h) => h.id === '192.0.2.99'), 'stdin was read');
+    assert.ok(inline.hits.ids.find('192.0.2.99') >= 0, 'stdin was read');
   });
 
   it('falls back inline when a worker cannot rebuild the same plan', async () => {
@@ -111,17 +111,17 @@ describe('parallel scan', () => {
     const wrong = { ...scan.recipe!, input: { ...(scan.recipe!.input as object), args: readReplayArgs({ paths: ['x'], timezone: '+05:00' }) } };
     const mismatch = await scanAll(files, { ...scan, recipe: wrong, threads: 2, minParallelBytes: 0, mainThread: false, stdin: undefined, signal: undefined });
     assert.equal(mismatch.parallel.files, 0);
-    assert.deepEqual(mismatch.hits, inline.hits);
+    assert.deepEqual(mismatch.hits.toArray(), inline.hits.toArray());
     const missing = { ...scan.recipe!, export: 'noSuchExport' };
     const broken = await scanAll(files, { ...scan, recipe: missing, threads: 2, minParallelBytes: 0, mainThread: false, stdin: undefined, signal: undefined });
     assert.equal(broken.parallel.files, 0);
-    assert.deepEqual(broken.hits, inline.hits);
+    assert.deepEqual(broken.hits.toArray(), inline.hits.toArray());
     assert.deepEqual(broken.files, inline.files);
     // A recipe input that cannot cross threads: no worker at all.
     const uncloneable = { ...scan.recipe!, input: { build: () => scan } };
     const none = await scanAll(files, { ...scan, recipe: uncloneable, threads: 2, minParallelBytes: 0, stdin: undefined, signal: undefined });
     assert.equal(none.parallel.workers, 0);
-    assert.deepEqual(none.hits, inline.hits);
+    assert.deepEqual(none.hits.toArray(), inline.hits.toArray());
   });
 
   it('runs inline below the size threshold, with one thread, or with a callback it cannot forward', async () => {
@@ -134,41 +134,40 @@ describe('parallel scan', () => {
   });
 });
 
-describe('hit columns', () => {
-  it('round-trips hits field by field, keeping undefined and absent fields apart', () => {
-    const hits = [
-      { jail: 0, kind: 'failure', id: '203.0.113.7', time: 1767225600123, user: 'admin', file: 2, line: 7 },
-      { jail: 1, kind: 'success', id: '2001:db8::1', time: 1767225601000, user: undefined, file: 2, line: 9, text: 'raw line' },
-      { jail: 0, kind: 'failure', id: '203.0.113.7', time: -0, user: 'admin', file: 2, line: 4294967295, extra: { a: [1] } },
-    ] as unknown as ScannedHit[];
-    const packed = structuredClone(packHits(hits));
-    const back = unpackHits(packed);
-    assert.deepEqual(back, hits);
-    assert.deepEqual(back.map((h) => Object.keys(h)), hits.map((h) => Object.keys(h)));
-    assert.ok(!('text' in back[0]!));
-    assert.ok('user' in back[1]! && back[1]!.user === undefined);
-    assert.equal(packed.strings.filter((s) => s === '203.0.113.7').length, 1, 'strings are interned');
-    assert.equal(packed.canonical, undefined, 'an unknown field: packed key by key');
-    assert.deepEqual(unpackHits(packHits([])), []);
+describe('hit store', () => {
+  const hits: HitObject[] = [
+    { jail: 0, kind: 'failure', id: '203.0.113.7', time: 1767225600123, user: 'admin', file: 2, line: 7 },
+    { jail: 2, kind: 'success', id: '2001:db8::1', time: 1767225601000, user: undefined, file: 2, line: 9 },
+    { jail: 1, kind: 'failure', id: '203.0.113.7', time: 1767225602000, user: '', file: 2, line: 4294967295 },
+  ];
+  hits[1]!.text = 'raw line';
+
+  it('round-trips through pack, a structured clone with transfer, and unpack', () => {
+    const store = HitStore.from(hits, ['counted', undefined, 'banned']);
+    const packed = store.pack();
+    const { port1, port2 } = new MessageChannel();
+    const back = new Promise<HitStore>((resolve) => port2.once('message', (p) => resolve(HitStore.unpack(p as never))));
+    port1.postMessage(packed, transferList(packed));
+    return back.then((b) => {
+      port1.close();
+      port2.close();
+      assert.deepEqual(b.toArray(), hits);
+      assert.deepEqual(b.outcomes(), ['counted', undefined, 'banned']);
+      assert.deepEqual(b.ids.values, ['203.0.113.7', '2001:db8::1'], 'ids interned once, in first-seen order');
+      assert.equal(b.user[1], 0, 'no username');
+      assert.equal(b.userOf(2), '', 'an empty username is one');
+    });
   });
 
-  it('packs scanFile-shaped hits in fixed columns, text only where present', () => {
-    const hits: ScannedHit[] = [
-      { jail: 0, kind: 'failure', id: '203.0.113.7', time: 1767225600123, user: 'admin', file: 2, line: 7 },
-      { jail: 2, kind: 'success', id: '2001:db8::1', time: 1767225601000, user: undefined, file: 2, line: 9 },
-      { jail: 1, kind: 'failure', id: '203.0.113.7', time: 1767225602000, user: '', file: 2, line: 11 },
-    ];
-    hits[1]!.text = 'raw line';
-    const packed = structuredClone(packHits(hits));
-    assert.ok(packed.canonical !== undefined);
-    assert.deepEqual(packed.columns, []);
-    const back = unpackHits(packed, (s) => s);
-    assert.deepEqual(back, hits);
-    assert.deepEqual(back.map((h) => Object.keys(h)), hits.map((h) => Object.keys(h)));
-    // A different key order is not the canonical shape.
-    const reordered = [{ kind: 'failure', jail: 0, id: 'x', time: 1, user: undefined, file: 0, line: 1 }] as unknown as ScannedHit[];
-    const p2 = packHits(reordered);
-    assert.equal(p2.canonical, undefined);
-    assert.deepEqual(Object.keys(unpackHits(p2)[0]!), ['kind', 'jail', 'id', 'time', 'user', 'file', 'line']);
+  it('appends another store re-coding its strings, and selects rows sharing the tables', () => {
+    const a = HitStore.from([hits[1]!]);
+    a.append(HitStore.from(hits));
+    assert.deepEqual(a.toArray(), [hits[1], ...hits]);
+    assert.deepEqual(a.ids.values, ['2001:db8::1', '203.0.113.7']);
+    const picked = a.select([3, 0]);
+    assert.deepEqual(picked.toArray(), [hits[2], hits[1]]);
+    assert.equal(picked.ids, a.ids);
+    assert.deepEqual(a.filter((i) => a.kind[i] === 0).toArray().map((h) => h.line), [7, 4294967295]);
+    assert.deepEqual(HitStore.from([]).toArray(), []);
   });
 });

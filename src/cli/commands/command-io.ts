@@ -2,6 +2,7 @@
 // `process`: stdin, colour and terminal width arrive here already decided.
 import type { ColorSupportLevel } from 'chalk';
 import type { Argv } from 'yargs';
+import type { TextOutput } from '../../report/text-output.js';
 
 /** Inputs a command may use besides its arguments. */
 export interface CommandIo {
@@ -20,8 +21,8 @@ export interface CommandIo {
 
 /** What a command produced. */
 export interface CommandResult {
-  /** Complete text for stdout. */
-  output: string;
+  /** Complete text for stdout, whole or in pieces written as they are produced. */
+  output: TextOutput;
   /** Notices for stderr that do not change the exit code. */
   warnings: string[];
   /** Inputs that could not be read (exit code 2). */

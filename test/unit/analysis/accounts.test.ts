@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { accountKey, groupAccounts, normalizeUsername } from '../../../src/analysis/usernames.js';
+import { HitStore } from '../../../src/pipeline/hit-store.js';
 import type { Hit } from '../../../src/types.js';
 
 const T = Date.UTC(2026, 2, 1);
@@ -25,7 +26,8 @@ test('names are lower-cased, grouped by local part, split by whether they ever l
   ];
   // The same line seen by a second jail counts once.
   hits.push({ ...hits[4]!, jail: 1 });
-  const accounts = groupAccounts(hits, (ip) => COUNTRY[ip]);
+  const store = HitStore.from(hits);
+  const accounts = groupAccounts(store, (code) => COUNTRY[store.ids.values[code]!]);
   assert.deepEqual(
     accounts.map((a) => [a.key, a.exists, a.attempts, a.ips, a.countries, a.logins]),
     [

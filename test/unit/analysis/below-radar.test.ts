@@ -3,7 +3,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { findBelowRadar, networkOf } from '../../../src/analysis/below-radar.js';
+import { byIdCode } from '../../../src/analysis/hit-index.js';
 import type { Outcome } from '../../../src/jail/simulate.js';
+import { HitStore } from '../../../src/pipeline/hit-store.js';
 import type { Hit, JailSpec } from '../../../src/types.js';
 
 const T = Date.UTC(2026, 2, 1);
@@ -43,7 +45,8 @@ test('spraying from a /24 and an ASN: grouped, with the verdict of group-keyed j
   const geo = (ip: string): { asn?: number; org?: string; country?: string } | undefined =>
     ip.startsWith('192.0.2.') || ip.startsWith('198.51.99.') ? { asn: 64500, org: 'Example AS', country: 'ZZ' } : undefined;
 
-  const r = findBelowRadar(hits, sorted, [spec('postfix-sasl')], new Set(['203.0.113.9']), { geo });
+  const store = HitStore.from(hits, sorted);
+  const r = findBelowRadar(store, [spec('postfix-sasl')], new Set(['203.0.113.9']), { geo: byIdCode(store, geo) });
   assert.equal(r.failures, 12);
   assert.equal(r.addresses, 12);
   assert.deepEqual(
@@ -72,9 +75,15 @@ test('without GeoIP there are no ASN groups, and a line seen by two jails counts
     hits.push({ jail: 0, kind: 'failure', id: `192.0.2.${i}`, time: T + i, user: 'x', file: 0, line: i });
     hits.push({ jail: 1, kind: 'failure', id: `192.0.2.${i}`, time: T + i, user: 'x', file: 0, line: i });
   }
-  const r = findBelowRadar(hits, hits.map(() => 'counted' as const), [spec('a'), spec('b')], new Set());
+  const r = findBelowRadar(HitStore.from(hits, hits.map(() => 'counted' as const)), [spec('a'), spec('b')], new Set());
   assert.equal(r.failures, 3);
   assert.deepEqual(r.networks.map((g) => [g.key, g.attempts]), [['192.0.2.0/24', 3]]);
   assert.deepEqual(r.asns, []);
   assert.deepEqual(r.spraying, [], 'three addresses are not spraying');
+});
+
+test('issue-4: a plain and an IPv4-mapped address of one /24 are one network', () => {
+  const hits: Hit[] = ['192.0.2.1', '::ffff:192.0.2.2', '192.0.2.3'].map((id, k) => ({ jail: 0, kind: 'failure', id, time: T + k, user: undefined, file: 0, line: k }));
+  const r = findBelowRadar(HitStore.from(hits, hits.map(() => 'counted' as const)), [spec('a')], new Set());
+  assert.deepEqual(r.networks.map((g) => [g.key, g.addresses, g.attempts]), [['192.0.2.0/24', 3, 3]]);
 });

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildReport } from '../../../src/analysis/build-report.js';
 import { countUsernames, isUsername } from '../../../src/analysis/usernames.js';
+import { HitStore } from '../../../src/pipeline/hit-store.js';
+import type { Outcome } from '../../../src/jail/simulate.js';
 import type { ReplayOutcome } from '../../../src/pipeline/replay.js';
 import type { Hit, JailSpec } from '../../../src/types.js';
 import { makeJailSpec } from '../../support/jail-spec.js';
@@ -16,13 +18,12 @@ function hit(p: Partial<Hit> & Pick<Hit, 'id' | 'line'>): Hit {
   return { jail: 0, kind: 'failure', time: T + p.line * 1000, user: undefined, file: 0, ...p };
 }
 
-function outcome(hits: Hit[], outcomes: ReplayOutcome['outcomes']): ReplayOutcome {
+function outcome(hits: Hit[], outcomes: (Outcome | undefined)[]): ReplayOutcome {
   return {
     files: [
       { path: 'maillog', lines: 10, noTime: 1, overlong: 0, first: T, last: T + 9000, gzip: false, warnings: [] },
     ],
-    hits,
-    outcomes,
+    hits: HitStore.from(hits, outcomes),
     results: [
       { bans: [{ jail: 'postfix', id: '203.0.113.1', start: T + 3000, end: T + 603_000, failures: 5, blocked: 1 }], tallies: new Map(), prolongations: [] },
       { bans: [], tallies: new Map(), prolongations: [] },
@@ -68,7 +69,31 @@ test('addresses are ordered by attempts, then bans; usernames by attempts', () =
   ];
   const r = buildReport(outcome(hits, ['counted', 'counted', 'counted']), [jail('postfix'), jail('postfix-rbl')]);
   assert.deepEqual(r.ips.map((x) => x.ip), ['198.51.100.2', '203.0.113.1']);
-  assert.deepEqual(countUsernames(hits).map((u) => u.name), ['y', 'x']);
+  assert.deepEqual(countUsernames(HitStore.from(hits)).map((u) => u.name), ['y', 'x']);
   assert.equal(r.stats.noTime, 1);
   assert.equal(r.span.first, T);
+});
+
+test('issue-4: a line two jails dated differently (hits not adjacent) still counts once', () => {
+  // Jail 1 read another stamp on line 1, so its hit sorts after line 2 (see lineAdjacent).
+  const hits = [
+    hit({ id: '203.0.113.1', line: 1, user: 'admin' }),
+    hit({ id: '203.0.113.1', line: 2, user: 'root' }),
+    hit({ id: '203.0.113.1', line: 1, user: 'admin', jail: 1, time: T + 2500 }),
+  ];
+  const r = buildReport(outcome(hits, ['counted', 'counted', 'counted']), [jail('postfix'), jail('postfix-rbl')]);
+  assert.equal(r.stats.failures, 2);
+  assert.deepEqual(r.jails.map((j) => j.failures), [2, 1]);
+  assert.deepEqual([r.ips[0]!.failures, r.ips[0]!.usernames], [2, ['admin', 'root']]);
+  assert.deepEqual(r.usernames.map((u) => [u.name, u.attempts]), [['admin', 1], ['root', 1]]);
+});
+
+test('issue-4: a line counted by one jail and blocked by another is one blocked attempt', () => {
+  const hits = [
+    hit({ id: '203.0.113.1', line: 1 }),
+    hit({ id: '203.0.113.1', line: 1, jail: 1 }),
+    hit({ id: '203.0.113.1', line: 2 }),
+  ];
+  const r = buildReport(outcome(hits, ['counted', 'blocked', 'ignored']), [jail('postfix'), jail('postfix-rbl')]);
+  assert.deepEqual([r.ips[0]!.failures, r.ips[0]!.blocked, r.stats.blocked], [0, 1, 1]);
 });

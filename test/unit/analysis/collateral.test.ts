@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { describeCollateral, findCollateral, indexSuccesses } from '../../../src/analysis/collateral.js';
+import { describeCollateral, findCollateral, indexSuccesses, SuccessTally } from '../../../src/analysis/collateral.js';
+import { hitIndex } from '../../../src/analysis/hit-index.js';
+import { scanRows } from '../../../src/analysis/scan-rows.js';
+import { HitStore } from '../../../src/pipeline/hit-store.js';
 import type { BanEvent, Hit } from '../../../src/types.js';
 
 const T = Date.UTC(2026, 0, 5, 8, 0, 0);
@@ -48,4 +51,22 @@ test('describeCollateral adds the bans and counts logins that fell inside one (i
       ['203.0.113.9', ['olivia'], ['dovecot'], 1, 0, 0, 1, 0],
     ],
   );
+});
+
+test('issue-4: indexSuccesses on a store; only the addresses asked for get an entry, all logins count', () => {
+  const store = HitStore.from([
+    ok('198.51.100.7', 'frank', 30),
+    ok('203.0.113.9', 'olivia', 40),
+    ok('198.51.100.7', 'frank', 10), // out of time order: times still come out ascending
+  ]);
+  const all = indexSuccesses(store);
+  assert.deepEqual([...all.byIp.get('198.51.100.7')!.times].map((t) => t - T), [10, 30]);
+  assert.equal(all.logins, 3);
+  const only = new Uint8Array(store.ids.size);
+  only[store.ids.find('203.0.113.9')] = 1;
+  const tally = new SuccessTally(store, only);
+  scanRows(store, hitIndex(store).names.isName, { successes: tally });
+  const idx = tally.finish();
+  assert.deepEqual([...idx.byIp.keys()], ['203.0.113.9']);
+  assert.equal(idx.logins, 3);
 });

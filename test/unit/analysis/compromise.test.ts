@@ -3,13 +3,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BURST_WINDOW_MS, findCompromises } from '../../../src/analysis/compromise.js';
+import { HitStore } from '../../../src/pipeline/hit-store.js';
 import type { BanEvent, Hit } from '../../../src/types.js';
 
 const T = Date.UTC(2026, 2, 1, 0, 0, 0);
 let line = 0;
 const fail = (id: string, user: string | undefined, dt: number): Hit => ({ jail: 0, kind: 'failure', id, time: T + dt, user, file: 0, line: ++line });
 const ok = (id: string, user: string, dt: number): Hit => ({ jail: 1, kind: 'success', id, time: T + dt, user, file: 0, line: ++line });
-const byTime = (hits: Hit[]): Hit[] => hits.sort((a, b) => a.time - b.time);
+const byTime = (hits: Hit[]): HitStore => HitStore.from(hits.sort((a, b) => a.time - b.time));
 
 test('an address that tried other accounts and then logs in is flagged, once per account and address', () => {
   const hits = byTime([

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildTimeline, parseTimelineTarget, serviceOf } from '../../../src/analysis/timeline.js';
+import { HitStore } from '../../../src/pipeline/hit-store.js';
 import type { ReplayOutcome } from '../../../src/pipeline/replay.js';
 import type { JailSpec } from '../../../src/types.js';
 
@@ -48,8 +49,10 @@ test('events: one per line naming every jail, bans after their trigger, ends bef
   });
   const outcome: ReplayOutcome = {
     files: [{ path: 'maillog', lines: 6, noTime: 0, overlong: 0, first: T, last: T + 100_000, gzip: false, warnings: [] }],
-    hits: [h(0, 1, 0), h(1, 1, 0), h(0, 2, 1000), h(1, 2, 1000), h(0, 3, 2000), h(0, 4, 61_000), h(0, 5, 70_000, 'success'), h(0, 6, 70_000, 'failure', '192.0.2.1')],
-    outcomes: ['counted', 'counted', 'banned', 'counted', 'blocked', 'counted', undefined, 'counted'],
+    hits: HitStore.from(
+      [h(0, 1, 0), h(1, 1, 0), h(0, 2, 1000), h(1, 2, 1000), h(0, 3, 2000), h(0, 4, 61_000), h(0, 5, 70_000, 'success'), h(0, 6, 70_000, 'failure', '192.0.2.1')],
+      ['counted', 'counted', 'banned', 'counted', 'blocked', 'counted', undefined, 'counted'],
+    ),
     results: [
       { bans: [{ jail: 'a', id: A, start: T + 1000, end: T + 61_000, failures: 2, blocked: 1 }], tallies: new Map(), prolongations: [] },
       { bans: [], tallies: new Map(), prolongations: [] },

@@ -2,11 +2,12 @@
 // computed by hand from fail2ban's counting (semantics §7.3–7.5); the comments show the work.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildTuneReport, gridSettings, tuneJails, type TuneGrid, type TuneJail, type TuneRow } from '../../../src/analysis/tune.js';
+import { buildTuneReport, gridSettings, tuneJails as tuneStore, type TuneGrid, type TuneJail, type TuneRow } from '../../../src/analysis/tune.js';
 import { compileBanTimeIncrement } from '../../../src/jail/ban-time-increment.js';
 import { createIgnoreMatcher } from '../../../src/jail/ignore-ip.js';
+import { HitStore } from '../../../src/pipeline/hit-store.js';
 import type { PlannedJail } from '../../../src/pipeline/replay.js';
-import { simulateJails } from '../../../src/pipeline/simulate-jails.js';
+import { simulateJails as simulateStore } from '../../../src/pipeline/simulate-jails.js';
 import type { FileStats, Hit, JailSpec } from '../../../src/types.js';
 import { makeJailSpec } from '../../support/jail-spec.js';
 
@@ -33,6 +34,13 @@ function planned(over: Partial<JailSpec> = {}): PlannedJail {
   const m = createIgnoreMatcher(s.ignoreip);
   return { spec: s, ignore: s.ignoreip.length > 0 ? (id: string) => m.matches(id) : undefined };
 }
+
+// The streams are built as hit objects; the analysis reads them as a store.
+const tuneJails = (hits: Hit[], ...rest: Parameters<typeof tuneStore> extends [unknown, ...infer R] ? R : never): TuneJail[] =>
+  tuneStore(HitStore.from(hits), ...rest);
+const simulateJails = (hits: Hit[], jails: readonly PlannedJail[], opts: Parameters<typeof simulateStore>[2]) => ({
+  results: simulateStore(HitStore.from(hits), jails, opts),
+});
 
 const grid = (over: Partial<TuneGrid>): TuneGrid => ({ maxretry: [5], findtime: [600], bantime: [600], increment: [false], ...over });
 const key = (r: TuneRow): string => `${r.setting.maxretry}/${r.setting.findtime}/${r.setting.bantime}`;
@@ -223,7 +231,7 @@ test('permanent bans sort after every finite bantime among ties', () => {
 
 test('a jail without failures yields zero rows, not NaN', () => {
   const files: FileStats[] = [{ path: 'x', lines: 3, noTime: 0, overlong: 0, first: at(0), last: at(9), gzip: false, warnings: [] }];
-  const report = buildTuneReport({ files, hits: [ok(A, 1, 'erin')] }, [planned()], { grid: grid({}), counting: 'fail2ban', whileBanned: 'block' });
+  const report = buildTuneReport({ files, hits: HitStore.from([ok(A, 1, 'erin')]) }, [planned()], { grid: grid({}), counting: 'fail2ban', whileBanned: 'block' });
   assert.deepEqual(report.span, { first: at(0), last: at(9) });
   assert.equal(report.successes, 1);
   const r = report.jails[0]!.rows[0]!;

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { applyWindow, inWindow } from '../../../src/analysis/window.js';
 import type { JailResult, Outcome } from '../../../src/jail/simulate.js';
+import { HitStore } from '../../../src/pipeline/hit-store.js';
 import type { ReplayOutcome } from '../../../src/pipeline/replay.js';
 import type { Hit } from '../../../src/types.js';
 
@@ -24,8 +25,7 @@ function outcome(): ReplayOutcome {
   };
   return {
     files: [{ path: 'x', lines: 9, noTime: 0, overlong: 0, first: m(0), last: m(35), gzip: false, warnings: [] }],
-    hits,
-    outcomes,
+    hits: HitStore.from(hits, outcomes),
     results: [result],
     problems: [],
   };
@@ -39,8 +39,8 @@ describe('applyWindow', () => {
 
   it('keeps in-window hits with their outcomes and bans that started inside', () => {
     const w = applyWindow(outcome(), { since: m(15), until: m(33) });
-    assert.deepEqual(w.hits.map((h) => h.time), [m(15), m(20), m(25), m(30)]);
-    assert.deepEqual(w.outcomes, ['blocked', 'blocked', 'counted', 'banned']);
+    assert.deepEqual(w.hits.toArray().map((h) => h.time), [m(15), m(20), m(25), m(30)]);
+    assert.deepEqual(w.hits.outcomes(), ['blocked', 'blocked', 'counted', 'banned']);
     assert.deepEqual(w.results[0]!.bans.map((b) => b.start), [m(30)]);
     assert.equal(w.files.length, 1);
   });

@@ -102,6 +102,10 @@ test('IPv6 ids are normalised; mapped IPv4 and brackets too', () => {
   assert.equal(failure(matchLine(cf, 'from [2001:DB8:0:0:0::8]')).id, '2001:db8::8');
   assert.equal(failure(matchLine(cf, 'from ::ffff:192.0.2.8')).id, '192.0.2.8');
   assert.equal(failure(matchLine(filter({ failregex: ['from <ADDR>/<CIDR>'] }), 'from 192.0.2.77/24')).id, '192.0.2.0/24');
+  // An explicit prefix length of 4 or 6 is a mask like any other (IPAddr(ip, 4) in fail2ban).
+  const subnet = filter({ failregex: ['^x <SUBNET>$'] });
+  assert.equal(failure(matchLine(subnet, 'x 192.0.2.4/4')).id, '192.0.0.0/4');
+  assert.equal(failure(matchLine(subnet, 'x 2001:db8::1/6')).id, '2000::/6');
 });
 
 test('ALT_ quirk: <F-ALT_USER1> fills user1, <F-ALT_USER> and <F-ALT_USER_2> fill user', () => {

@@ -68,3 +68,30 @@ test('numericHost parses what getaddrinfo accepts without DNS', () => {
   assert.equal(numericHost('1092.0.2.2'), undefined);
   assert.equal(numericHost('mail.example'), undefined);
 });
+
+test('the IPv4 result cache never mixes addresses up (many addresses, colliding slots, masks)', () => {
+  let seed = 11;
+  const next = (): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed;
+  };
+  const addrs: number[] = [];
+  for (let i = 0; i < 100_000; i++) addrs.push(next());
+  const text = (a: number): string => `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`;
+  for (let round = 0; round < 2; round++) {
+    for (const a of addrs) {
+      const t = text(a);
+      const p = parseAddr(t, 4, undefined);
+      assert.equal(p.text, t);
+      assert.equal(p.family, 4);
+      assert.equal(p.plen, 32);
+      assert.equal(parseId(t).text, t);
+    }
+  }
+  // A mask is applied whatever the cache holds for the address, and does not enter it.
+  assert.equal(parseAddr('192.0.2.77', undefined, 24).text, '192.0.2.0/24');
+  assert.equal(parseAddr('192.0.2.77', undefined, undefined).text, '192.0.2.77');
+  assert.equal(parseId('192.0.2.77/24').text, '192.0.2.0/24');
+  assert.equal(parseAddr('::ffff:192.0.2.77', undefined, undefined).text, '192.0.2.77');
+  assert.equal(parseAddr('192.0.2.77', 6, undefined).family, undefined, 'an IPv4 text is no IPv6 address');
+});

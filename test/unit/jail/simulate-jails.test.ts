@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileBanTimeIncrement } from '../../../src/jail/ban-time-increment.js';
 import type { PlannedJail } from '../../../src/pipeline/replay.js';
-import { simulateJails } from '../../../src/pipeline/simulate-jails.js';
+import { HitStore } from '../../../src/pipeline/hit-store.js';
+import { simulateJails as simulateStore } from '../../../src/pipeline/simulate-jails.js';
 import type { Hit, JailSpec } from '../../../src/types.js';
 
 const S = 1000;
@@ -24,6 +25,12 @@ function hits(jailIndex: number, times: number[], id = IP): Hit[] {
 }
 
 const merged = (...lists: Hit[][]): Hit[] => lists.flat().sort((a, b) => a.time - b.time);
+// The results plus the outcome column read back as outcome names.
+function simulateJails(all: Hit[], jails: PlannedJail[], opts: Parameters<typeof simulateStore>[2]) {
+  const store = HitStore.from(all);
+  const results = simulateStore(store, jails, opts);
+  return { results, outcomes: store.outcomes() };
+}
 const burst = (start: number, n = 5): number[] => Array.from({ length: n }, (_, k) => start + k * 10 * S);
 
 test('recidive gets one failure per ban of the other jails, at the ban start', () => {

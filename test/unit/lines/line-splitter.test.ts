@@ -1,16 +1,68 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { LineSplitter } from '../../../src/lines/line-splitter.js';
+import type { LineGate } from '../../../src/filter/line-gate.js';
+import { LineSplitter, type SplitterOptions } from '../../../src/lines/line-splitter.js';
 
 type Line = [number, string];
 
-/** Splits `input` fed as the given chunks; returns delivered lines and counters. */
-function split(chunks: Buffer[], max = 1000): { lines: Line[]; total: number; overlong: number } {
+interface Run {
+  lines: Line[];
+  total: number;
+  overlong: number;
+  binary: number;
+  firstBinary: number | undefined;
+  firstOverlong: number | undefined;
+  lastLine: string;
+}
+
+function run(chunks: Buffer[], max: number, opts: SplitterOptions = {}): Run {
   const lines: Line[] = [];
-  const s = new LineSplitter((line, n) => lines.push([n, line]), max);
+  const s = new LineSplitter((line, n) => lines.push([n, line]), max, opts);
   for (const c of chunks) s.write(c);
   s.end();
-  return { lines, total: s.lines, overlong: s.overlong };
+  return { lines, total: s.lines, overlong: s.overlong, binary: s.binary, firstBinary: s.firstBinary, firstOverlong: s.firstOverlong, lastLine: s.lastLine };
+}
+
+/** A gate that finds every position: it must change nothing. */
+const EVERYTHING: LineGate = { next: (text, from) => (from <= text.length ? from : -1) };
+
+/** A gate over plain substrings, by indexOf (the real ones are tested in test/unit/filter/line-gate.test.ts). */
+function literalGate(lits: string[]): LineGate {
+  return {
+    next(text, from) {
+      let best = -1;
+      for (const l of lits) {
+        const i = text.indexOf(l, from);
+        if (i !== -1 && (best === -1 || i < best)) best = i;
+      }
+      return best;
+    },
+  };
+}
+
+// No test literal holds a CR: one could also hit the CR a CRLF line loses (harmless, but not "exactly").
+const GATES = [['a'], ['x', 'é'], ['\0'], ['ab', '😀'], ['\ufffd'], ['zzz-absent'], ['\ufeff', 'c']];
+
+/**
+ * Splits `input` fed as the given chunks; returns delivered lines and counters. Checks on
+ * the way that a gate changes nothing but the deliveries: an all-finding gate none, a
+ * literal gate exactly to the lines holding a literal, the first `head` lines always in.
+ */
+function split(chunks: Buffer[], max = 1000): { lines: Line[]; total: number; overlong: number } {
+  const base = run(chunks, max);
+  const { lines: _lines, ...counts } = base;
+  const label = `chunks ${chunks.map((c) => c.length).join('+')}`;
+  assert.deepEqual(run(chunks, max, { gate: EVERYTHING }), base, `everything gate, ${label}`);
+  for (const lits of GATES) {
+    for (const head of [0, 2]) {
+      const gated = run(chunks, max, { gate: literalGate(lits), head });
+      const { lines, ...gatedCounts } = gated;
+      assert.deepEqual(gatedCounts, counts, `counts with gate ${JSON.stringify(lits)}, head ${head}, ${label}`);
+      const want = base.lines.filter(([n, l]) => n <= head || lits.some((lit) => l.includes(lit)));
+      assert.deepEqual(lines, want, `lines with gate ${JSON.stringify(lits)}, head ${head}, ${label}`);
+    }
+  }
+  return { lines: base.lines, total: base.total, overlong: base.overlong };
 }
 
 /** Every way of cutting `input` in two, plus one byte at a time. */
@@ -152,6 +204,7 @@ describe('LineSplitter binary and overlong bookkeeping (#5)', () => {
       for (const c of chunks) s.write(c);
       s.end();
       assert.deepEqual([s.lines, s.binary, s.firstBinary], [5, 3, 2], `chunks ${chunks.map((c) => c.length).join('+')}`);
+      split(chunks); // the same with gates
     }
   });
 
@@ -160,5 +213,52 @@ describe('LineSplitter binary and overlong bookkeeping (#5)', () => {
     s.write(Buffer.from('abc\nabcd\nab\nabcdef\n'));
     s.end();
     assert.deepEqual([s.overlong, s.firstOverlong, s.binary], [2, 2, 0]);
+    for (const chunks of chunkings(Buffer.from('abc\nabcd\nab\nabcdef\n'))) split(chunks, 3);
+  });
+});
+
+describe('LineSplitter with a gate (#4)', () => {
+  it('delivers only lines holding a hit, numbered as without a gate, for every chunking', () => {
+    const input = Buffer.from('Jan 1 noise\r\nJan 1 auth failed x\r\n\nnoise ü\nfailed ü\nfail\n\0failed\nlast failed');
+    for (const chunks of chunkings(input)) {
+      const r = run(chunks, 1000, { gate: literalGate(['failed']) });
+      assert.deepEqual(r.lines, [[2, 'Jan 1 auth failed x'], [5, 'failed ü'], [7, '\0failed'], [8, 'last failed']]);
+      assert.deepEqual([r.total, r.binary, r.firstBinary, r.lastLine], [8, 1, 7, 'last failed']);
+      split(chunks);
+    }
+  });
+
+  it('always delivers the first `head` lines', () => {
+    const r = run([Buffer.from('a\nb\nc\nd hit\ne\n')], 1000, { gate: literalGate(['hit']), head: 2 });
+    assert.deepEqual(r.lines, [[1, 'a'], [2, 'b'], [4, 'd hit']]);
+  });
+
+  it('keeps the last deliverable line: not an overlong one, not one cut off', () => {
+    assert.equal(run([Buffer.from('a\nlast\n' + 'x'.repeat(20) + '\n')], 10, { gate: literalGate(['q']) }).lastLine, 'last');
+    assert.equal(run([Buffer.from('a\nl\u00e4st\n')], 10, { gate: literalGate(['q']) }).lastLine, 'läst');
+    assert.equal(run([Buffer.from('a\r\nb\r\n')], 10).lastLine, 'b');
+    assert.equal(run([Buffer.from('\ufeffonly')], 10).lastLine, 'only');
+    assert.equal(run([], 10).lastLine, '');
+    // A partial line is only a line once end() completes it.
+    const s = new LineSplitter(() => undefined, 10, { gate: literalGate(['q']) });
+    s.write(Buffer.from('one\ntw'));
+    assert.equal(s.lastLine, 'one');
+    s.write(Buffer.from('o\nthr'));
+    assert.equal(s.lastLine, 'two');
+  });
+
+  it('finds hits in lines that straddle chunks and in UTF-8 lines, skipping the rest', () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 3000; i++) lines.push(i % 7 === 0 ? `${i} user=<jörg> hit` : i % 5 === 0 ? `${i} hit plain` : `${i} miss ${'m'.repeat(i % 90)}`);
+    const input = Buffer.from(lines.join('\n') + '\n');
+    const want = lines.map((l, i): Line => [i + 1, l]).filter(([, l]) => l.includes('hit'));
+    for (const size of [1, 7, 100, 4096, 65536]) {
+      const chunks: Buffer[] = [];
+      for (let at = 0; at < input.length; at += size) chunks.push(input.subarray(at, at + size));
+      const r = run(chunks, 1000, { gate: literalGate(['hit']) });
+      assert.deepEqual(r.lines, want, `chunk size ${size}`);
+      assert.equal(r.total, 3000);
+      assert.equal(r.lastLine, lines[2999]);
+    }
   });
 });

@@ -43,13 +43,13 @@ describe('readLines on good input', () => {
       [2, 'two'],
       [3, 'three'],
     ]);
-    assert.deepEqual(result, { lines: 3, overlong: 0, binary: 0, gzip: false, error: undefined, notes: [] });
+    assert.deepEqual(result, { lines: 3, overlong: 0, binary: 0, gzip: false, error: undefined, notes: [], lastLine: 'three' });
   });
 
   it('reads an empty file as zero lines', async () => {
     const { lines, result } = await collect(write('empty.log', ''));
     assert.deepEqual(lines, []);
-    assert.deepEqual(result, { lines: 0, overlong: 0, binary: 0, gzip: false, error: undefined, notes: [] });
+    assert.deepEqual(result, { lines: 0, overlong: 0, binary: 0, gzip: false, error: undefined, notes: [], lastLine: '' });
   });
 
   it('gunzips by content, multi-member, whatever the name', async () => {
@@ -82,6 +82,7 @@ describe('readLines on good input', () => {
       gzip: false,
       error: undefined,
       notes: [`1 over-long line(s) skipped (longer than ${DEFAULT_MAX_LINE_LENGTH} characters; first at line 2)`],
+      lastLine: 'd'.repeat(DEFAULT_MAX_LINE_LENGTH),
     });
     const small = await collect(write('long2.log', 'a\nbbbbbb\nc\n'), { maxLineLength: 5 });
     assert.deepEqual(small.lines, [
@@ -191,5 +192,77 @@ describe('readLines on damaged input: never rejects, keeps earlier lines', () =>
       }),
       (err) => err === boom,
     );
+  });
+});
+
+describe('readLines with a gate (#4)', () => {
+  const hitGate = (lit: string) => ({ next: (text: string, from: number) => text.indexOf(lit, from) });
+
+  /** Every line of a messy log: hits, CRLF, UTF-8, NUL, invalid UTF-8, an overlong line, a final line without newline. */
+  function messy(): Buffer {
+    const parts: Buffer[] = [];
+    for (let i = 1; i <= 5000; i++) {
+      let line = `Nov  1 00:00:00 mx dovecot: line ${i}${i % 11 === 0 ? ' auth failed' : ''}${'k'.repeat(i % 97)}`;
+      if (i % 13 === 0) line += ' jörg';
+      if (i % 501 === 0) line += '\0';
+      parts.push(Buffer.from(line + (i % 3 === 0 ? '\r\n' : '\n')));
+      if (i === 2500) parts.push(Buffer.from([0x78, 0xff, 0x0a]), Buffer.from('x'.repeat(DEFAULT_MAX_LINE_LENGTH + 5) + ' auth failed\n'));
+    }
+    parts.push(Buffer.from('tail auth failed'));
+    return Buffer.concat(parts);
+  }
+
+  it('counts, notes and lastLine are those of an ungated read; deliveries are the hit lines plus the head', async () => {
+    const data = messy();
+    for (const [name, bytes] of [['messy.log', data], ['messy.gz', Buffer.concat([gzipSync(data.subarray(0, 300_000)), gzipSync(data.subarray(300_000))])]] as const) {
+      const path = write(name, bytes);
+      const base = await collect(path);
+      assert.equal(base.result.lines, 5003);
+      assert.equal(base.result.overlong, 1);
+      assert.ok(base.result.binary > 5);
+      const gated = await collect(path, { gate: hitGate('auth failed'), head: 3 });
+      assert.deepEqual(gated.result, base.result);
+      assert.equal(gated.result.lastLine, 'tail auth failed');
+      const want = base.lines.filter(([n, l]) => n <= 3 || l.includes('auth failed'));
+      assert.deepEqual(gated.lines, want);
+      assert.ok(want.length < base.lines.length / 5);
+    }
+  });
+
+  it('reports progress after every chunk, ending with the totals', async () => {
+    const data = messy();
+    const path = write('progress.gz', gzipSync(data));
+    const seen: Array<[number, number]> = [];
+    const { result } = await collect(path, { gate: hitGate('auth failed'), onChunk: (lines, chars) => seen.push([lines, chars]) });
+    assert.ok(seen.length > 5, `${seen.length} reports`);
+    for (let i = 1; i < seen.length; i++) assert.ok(seen[i]![0] >= seen[i - 1]![0] && seen[i]![1] >= seen[i - 1]![1], `report ${i}`);
+    assert.deepEqual(seen.at(-1), [result.lines, data.length]);
+  });
+
+  it('keeps truncation errors and the lines before them as without a gate', async () => {
+    const all = numbered(6000).map((l, i) => (i % 10 === 0 ? l + ' auth failed' : l));
+    const gz = gzipSync(all.join('\n') + '\n');
+    const path = write('trunc-gated.gz', gz.subarray(0, Math.floor(gz.length * 0.8)));
+    const base = await collect(path);
+    const gated = await collect(path, { gate: hitGate('auth failed') });
+    assert.deepEqual(gated.result, base.result);
+    assert.ok(base.result.error !== undefined);
+    assert.equal(base.result.lastLine, all[base.result.lines - 1]);
+    assert.deepEqual(gated.lines, base.lines.filter(([, l]) => l.includes('auth failed')));
+  });
+
+  it('stops on abort as without a gate', async () => {
+    const stdin = new PassThrough();
+    const ac = new AbortController();
+    const seen: string[] = [];
+    const pending = readLines(file('-'), (line) => {
+      seen.push(line);
+      ac.abort();
+    }, { stdin, signal: ac.signal, gate: hitGate('hit') });
+    stdin.write('a\nfirst hit\nb\nsecond hit\n');
+    const result = await pending;
+    assert.deepEqual(seen, ['first hit', 'second hit']);
+    assert.equal(result.error?.message, '-: aborted');
+    assert.equal(result.lines, 4);
   });
 });

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { buildFailureSeries, chooseBucket, MAX_BUCKETS } from '../../../src/report/failure-series.js';
+import { HitStore } from '../../../src/pipeline/hit-store.js';
 import { renderHtml } from '../../../src/report/render-html.js';
 import type { Hit } from '../../../src/types.js';
 import { hostileReport, iso, t } from './hostile-report.js';
@@ -15,7 +16,7 @@ function series() {
   for (let i = 0; i < 30; i++) hits.push({ jail: i % 2, kind: 'failure', id: '203.0.113.7', time: t(10, 4, i), user: undefined, file: 0, line: i + 1 });
   hits.push({ jail: 0, kind: 'success', id: '203.0.113.7', time: t(10, 4, 40), user: 'alice', file: 0, line: 99 });
   const outcomes = hits.map((h, i) => (h.kind === 'success' ? undefined : i % 5 === 0 ? ('blocked' as const) : ('counted' as const)));
-  return buildFailureSeries({ hits, outcomes }, 2, t(10, 0), t(11, 0));
+  return buildFailureSeries({ hits: HitStore.from(hits, outcomes) }, 2, t(10, 0), t(11, 0));
 }
 
 const sha = (s: string): string => createHash('sha256').update(s, 'utf8').digest('base64');

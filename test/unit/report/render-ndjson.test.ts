@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { renderNdjson } from '../../../src/report/render-ndjson.js';
-import type { Outcome } from '../../../src/jail/simulate.js';
+import { HitStore } from '../../../src/pipeline/hit-store.js';
 import type { Hit } from '../../../src/types.js';
 import { HOSTILE_USERS, hostileReport, iso, t } from './hostile-report.js';
 
@@ -19,7 +19,7 @@ const hit = (time: number, kind: Hit['kind'], id: string, user: string | undefin
   line,
 });
 
-function sample(): { hits: Hit[]; outcomes: (Outcome | undefined)[] } {
+function sample(): { hits: HitStore } {
   const hits = [
     hit(t(10, 4), 'failure', '203.0.113.7', HOSTILE_USERS[0], 1),
     hit(t(10, 5), 'failure', '203.0.113.7', HOSTILE_USERS[1], 2),
@@ -28,7 +28,7 @@ function sample(): { hits: Hit[]; outcomes: (Outcome | undefined)[] } {
     hit(t(10, 5, 30), 'success', '203.0.113.7', 'alice', 5),
     hit(t(10, 5, 40), 'failure', '198.51.100.1', 'y', 6, 1),
   ];
-  return { hits, outcomes: ['counted', 'banned', 'blocked', 'ignored', undefined, 'prolonged'] };
+  return { hits: HitStore.from(hits, ['counted', 'banned', 'blocked', 'ignored', undefined, 'prolonged']) };
 }
 
 function parse(text: string): Array<{ type: string; data: Record<string, unknown> }> {
@@ -94,6 +94,6 @@ describe('renderNdjson', () => {
   });
 
   it('is empty without events', () => {
-    assert.equal(renderNdjson({ hits: [], outcomes: [] }, { ...report, jails: [] }, { formatTime: iso, paths: [] }), '');
+    assert.equal(renderNdjson({ hits: HitStore.from([]) }, { ...report, jails: [] }, { formatTime: iso, paths: [] }), '');
   });
 });

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Chalk } from 'chalk';
 import { buildTuneReport, type TuneReport } from '../../../src/analysis/tune.js';
+import { HitStore } from '../../../src/pipeline/hit-store.js';
 import { jailLocalSnippet, renderTuneCsv, renderTuneJson, renderTuneTable } from '../../../src/report/render-tune.js';
 import type { Hit, JailSpec } from '../../../src/types.js';
 import { makeJailSpec } from '../../support/jail-spec.js';
@@ -30,7 +31,7 @@ function report(counting: 'fail2ban' | 'window' = 'fail2ban'): TuneReport {
   hits.push(hit('failure', '198.51.100.9', 100), hit('failure', '198.51.100.9', 400));
   hits.push(hit('success', HOSTILE_ID, 1000, HOSTILE_USER));
   return buildTuneReport(
-    { files: [{ path: 'mail.log', lines: 9, noTime: 0, overlong: 0, first: T0, last: T0 + 1_000_000, gzip: false, warnings: [] }], hits },
+    { files: [{ path: 'mail.log', lines: 9, noTime: 0, overlong: 0, first: T0, last: T0 + 1_000_000, gzip: false, warnings: [] }], hits: HitStore.from(hits) },
     [{ spec: spec('dovecot'), ignore: undefined }],
     { grid: { maxretry: [3, 5, 10], findtime: [600], bantime: [600, -1], increment: [false] }, counting, whileBanned: 'block' },
   );

@@ -337,12 +337,32 @@ function corpus(): string[] {
 
 test('fast paths return exactly what the compiled templates return', () => {
   const lines = corpus();
-  for (const p of [undefined, '{^LN-BEG}', '{DEFAULT}']) {
+  // The default lists, and dovecot's TAI64N-first list (the fast paths at other indexes).
+  for (const p of [undefined, '{^LN-BEG}', '{DEFAULT}', '{^LN-BEG}TAI64N\n{^LN-BEG}', ' {^ln-beg}tai64n \n\n {^LN-BEG}']) {
     for (const zone of [BERLIN, UTC]) {
       const fast = createDateDetector(p, zone);
       const slow = createDateDetector(p, zone, { fastPaths: false });
       for (const line of lines) {
         assert.deepEqual(fast.match(line, REF), slow.match(line, REF), `${String(p)} ${JSON.stringify(line)}`);
+      }
+    }
+  }
+});
+
+test('matchTransient answers like match, in one object reused from call to call', () => {
+  const lines = corpus();
+  for (const p of [undefined, '{^LN-BEG}TAI64N\n{^LN-BEG}', '%d/%m/%Y %H:%M:%S', '{NONE}']) {
+    for (const fastPaths of [true, false]) {
+      const d = createDateDetector(p, BERLIN, { fastPaths });
+      let held: DateMatch | undefined;
+      for (const line of lines) {
+        const expected = d.match(line, REF);
+        const m = d.matchTransient(line, REF);
+        assert.deepEqual(m === undefined ? undefined : { ...m }, expected, `${String(p)} ${JSON.stringify(line)}`);
+        if (m !== undefined) {
+          if (held !== undefined) assert.equal(m, held, 'the same object every time');
+          held = m;
+        }
       }
     }
   }

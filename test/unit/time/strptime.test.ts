@@ -98,3 +98,10 @@ test('timeFromGroups: %I/%p, %j, %y, %B, zone names', () => {
   assert.equal(timeFromGroups({ Y: '2026', m: '1', d: '2', H: '0', M: '0', S: '0', Z: 'ABC' }, keys, ctx), undefined);
   assert.equal(timeFromGroups({ Y: '2026', m: '1', d: '2', H: '0', M: '0', S: '0', Z: 'cest' }, keys, ctx), undefined);
 });
+
+test('timeFromGroups reads numbers as int() does: a leading space, leading zeros', () => {
+  const ctx = { refMs: Date.UTC(2026, 5, 1), zone: utc };
+  const keys = ['Y', 'm', 'd', 'H', 'M', 'S'];
+  assert.equal(timeFromGroups({ Y: '2026', m: '03', d: ' 4', H: '09', M: '05', S: '07' }, keys, ctx), Date.UTC(2026, 2, 4, 9, 5, 7));
+  assert.equal(timeFromGroups({ Y: '2026', m: '3', d: '04', H: '9', M: '5', S: '7' }, keys, ctx), Date.UTC(2026, 2, 4, 9, 5, 7));
+});

@@ -38,6 +38,19 @@ test('fixedZoneOffset rejects what fail2ban rejects', () => {
   assert.equal(fixedZoneOffset('UTC+0100x'), undefined);
 });
 
+test('fixedZoneOffset answers the same the second time (its memo of zone texts)', () => {
+  const specs = ['CEST', 'ABC', '+0530', '-05:00', 'UTC-05', 'utc', 'Z', 'EST+01:30', '+0100xxxxxxxxxxx'];
+  const first = specs.map((s) => fixedZoneOffset(s));
+  assert.deepEqual(first, [120, undefined, 330, -300, -300, undefined, 0, -210, undefined]);
+  assert.deepEqual(specs.map((s) => fixedZoneOffset(s)), first);
+  // Many distinct texts (the memo is bounded and starts over) change no answer.
+  for (let h = 0; h < 600; h++) {
+    const spec = `+${String(h % 20).padStart(2, '0')}${String(h % 60).padStart(2, '0')}`;
+    assert.equal(fixedZoneOffset(spec), (h % 20) * 60 + (h % 60), spec);
+  }
+  assert.deepEqual(specs.map((s) => fixedZoneOffset(s)), first);
+});
+
 test('IANA names follow DST', () => {
   const berlin = parseZone('Europe/Berlin');
   assert.equal(berlin.name, 'Europe/Berlin');

@@ -1,0 +1,325 @@
+// The hits of a scan or a replay in columns: one typed array per field, ids and usernames
+// interned into dense indices of the store. Analyses key typed arrays by id index instead
+// of hashing strings, a hit costs ~30 bytes instead of an object, and a file's store
+// crosses a worker_threads boundary as a few transferred buffers.
+import type { Outcome } from '../jail/simulate.js';
+import type { EpochMs, Hit, HitKind } from '../types.js';
+
+/** `kind` column codes. */
+export const FAILURE = 0;
+export const SUCCESS = 1;
+
+/** `outcome` column codes; 0 = none (a success, or a failure no jail simulated). */
+export const OUTCOME_NONE = 0;
+export const OUTCOME_IGNORED = 1;
+export const OUTCOME_COUNTED = 2;
+export const OUTCOME_BANNED = 3;
+export const OUTCOME_BLOCKED = 4;
+export const OUTCOME_PROLONGED = 5;
+const OUTCOMES: readonly (Outcome | undefined)[] = [undefined, 'ignored', 'counted', 'banned', 'blocked', 'prolonged'];
+
+/** The code of an outcome, for the `outcome` column. */
+export function outcomeCode(o: Outcome | undefined): number {
+  return o === undefined ? OUTCOME_NONE : OUTCOMES.indexOf(o);
+}
+
+/** The outcome of a code of the `outcome` column. */
+export function outcomeOfCode(code: number): Outcome | undefined {
+  return OUTCOMES[code];
+}
+
+/** A hit as an object, optionally carrying the raw line (timeline). */
+export type HitObject = Hit & { text?: string };
+
+/** Distinct strings in first-seen order, each with its dense index. */
+export class StringTable {
+  readonly values: string[] = [];
+  readonly #index = new Map<string, number>();
+  // The previous value and its index: hits come in bursts from one address (and the
+  // address normaliser hands out one shared string per address), so most lookups end here.
+  #last = '';
+  #lastIndex = -1;
+
+  /** The index of `s`, adding it when new. */
+  intern(s: string): number {
+    if (s === this.#last && this.#lastIndex >= 0) return this.#lastIndex;
+    let i = this.#index.get(s);
+    if (i === undefined) {
+      i = this.values.length;
+      // A captured value can be a slice of a reader chunk: a flat copy does not pin it.
+      this.values.push(s.length > 12 ? (' ' + s).slice(1) : s);
+      this.#index.set(this.values[i]!, i);
+    }
+    this.#last = this.values[i]!; // the detached copy: s may be a slice of a reader chunk
+    this.#lastIndex = i;
+    return i;
+  }
+
+  /** The index of `s`, or -1. */
+  find(s: string): number {
+    return this.#index.get(s) ?? -1;
+  }
+
+  get size(): number {
+    return this.values.length;
+  }
+}
+
+/** A store's contents as structured-cloneable data (see `HitStore.pack`). */
+export interface PackedHitStore {
+  length: number;
+  time: Float64Array;
+  jail: Uint16Array;
+  kind: Uint8Array;
+  id: Uint32Array;
+  user: Uint32Array;
+  file: Uint32Array;
+  line: Uint32Array;
+  outcome: Uint8Array;
+  ids: string[];
+  users: string[];
+  texts: [number, string][] | undefined;
+}
+
+const INITIAL_CAPACITY = 1024;
+
+/** Hits in columns. Row i is hit i; `user[i]` is a `users` index + 1 (0: no username). */
+export class HitStore {
+  length = 0;
+  time: Float64Array;
+  jail: Uint16Array;
+  kind: Uint8Array;
+  /** Index into `ids`. */
+  id: Uint32Array;
+  /** Index into `users` + 1; 0 when the hit has no username. */
+  user: Uint32Array;
+  /** Index into the run's file list. */
+  file: Uint32Array;
+  /** 1-based line number within the decoded file. */
+  line: Uint32Array;
+  /** Jail outcome of a failure (OUTCOME_* codes), set by the simulation. */
+  outcome: Uint8Array;
+  readonly ids: StringTable;
+  readonly users: StringTable;
+  /** Raw lines kept for some hits (timeline), by row. */
+  texts: Map<number, string> | undefined;
+
+  constructor(capacity = INITIAL_CAPACITY, tables?: { ids: StringTable; users: StringTable }) {
+    const n = Math.max(1, capacity);
+    this.time = new Float64Array(n);
+    this.jail = new Uint16Array(n);
+    this.kind = new Uint8Array(n);
+    this.id = new Uint32Array(n);
+    this.user = new Uint32Array(n);
+    this.file = new Uint32Array(n);
+    this.line = new Uint32Array(n);
+    this.outcome = new Uint8Array(n);
+    this.ids = tables?.ids ?? new StringTable();
+    this.users = tables?.users ?? new StringTable();
+    this.texts = undefined;
+  }
+
+  /** Appends a hit with already interned id and user code; returns its row. */
+  pushCodes(jail: number, kind: number, id: number, user: number, time: EpochMs, file: number, line: number): number {
+    const i = this.length;
+    if (i === this.time.length) this.#grow(i * 2);
+    this.time[i] = time;
+    this.jail[i] = jail;
+    this.kind[i] = kind;
+    this.id[i] = id;
+    this.user[i] = user;
+    this.file[i] = file;
+    this.line[i] = line;
+    this.length = i + 1;
+    return i;
+  }
+
+  /** Appends a hit; returns its row. */
+  push(jail: number, kind: HitKind, id: string, user: string | undefined, time: EpochMs, file: number, line: number, text?: string): number {
+    const row = this.pushCodes(
+      jail, kind === 'success' ? SUCCESS : FAILURE, this.ids.intern(id), user === undefined ? 0 : this.users.intern(user) + 1, time, file, line,
+    );
+    if (text !== undefined) (this.texts ??= new Map()).set(row, (' ' + text).slice(1));
+    return row;
+  }
+
+  /** The id (address) of row i. */
+  idOf(i: number): string {
+    return this.ids.values[this.id[i]!]!;
+  }
+
+  /** The username of row i, if any. */
+  userOf(i: number): string | undefined {
+    const u = this.user[i]!;
+    return u === 0 ? undefined : this.users.values[u - 1];
+  }
+
+  kindOf(i: number): HitKind {
+    return this.kind[i] === SUCCESS ? 'success' : 'failure';
+  }
+
+  outcomeOf(i: number): Outcome | undefined {
+    return OUTCOMES[this.outcome[i]!];
+  }
+
+  /** Row i as an object (cold paths and tests). */
+  get(i: number): HitObject {
+    const h: HitObject = {
+      jail: this.jail[i]!,
+      kind: this.kindOf(i),
+      id: this.idOf(i),
+      time: this.time[i]!,
+      user: this.userOf(i),
+      file: this.file[i]!,
+      line: this.line[i]!,
+    };
+    const text = this.texts?.get(i);
+    if (text !== undefined) h.text = text;
+    return h;
+  }
+
+  /** Every row as an object. */
+  toArray(): HitObject[] {
+    const out = new Array<HitObject>(this.length);
+    for (let i = 0; i < this.length; i++) out[i] = this.get(i);
+    return out;
+  }
+
+  /** Outcomes of every row, as the parallel array older code and tests use. */
+  outcomes(): (Outcome | undefined)[] {
+    const out = new Array<Outcome | undefined>(this.length);
+    for (let i = 0; i < this.length; i++) out[i] = OUTCOMES[this.outcome[i]!];
+    return out;
+  }
+
+  /** A store of the given hit objects (and outcomes, parallel to them). */
+  static from(hits: readonly HitObject[], outcomes?: readonly (Outcome | undefined)[]): HitStore {
+    const s = new HitStore(hits.length);
+    hits.forEach((h, i) => {
+      const row = s.push(h.jail, h.kind, h.id, h.user, h.time, h.file, h.line, h.text);
+      if (outcomes !== undefined) s.outcome[row] = outcomeCode(outcomes[i]);
+    });
+    return s;
+  }
+
+  /**
+   * A new store with the rows `rows` (in that order), sharing this store's string tables,
+   * so id and user codes keep their meaning.
+   */
+  select(rows: ArrayLike<number>): HitStore {
+    const n = rows.length;
+    const s = new HitStore(n, { ids: this.ids, users: this.users });
+    for (let k = 0; k < n; k++) {
+      const i = rows[k]!;
+      s.time[k] = this.time[i]!;
+      s.jail[k] = this.jail[i]!;
+      s.kind[k] = this.kind[i]!;
+      s.id[k] = this.id[i]!;
+      s.user[k] = this.user[i]!;
+      s.file[k] = this.file[i]!;
+      s.line[k] = this.line[i]!;
+      s.outcome[k] = this.outcome[i]!;
+    }
+    s.length = n;
+    if (this.texts !== undefined) {
+      for (let k = 0; k < n; k++) {
+        const t = this.texts.get(rows[k]!);
+        if (t !== undefined) (s.texts ??= new Map()).set(k, t);
+      }
+    }
+    return s;
+  }
+
+  /** The rows for which `keep(row)` holds, in order (see `select`). */
+  filter(keep: (row: number) => boolean): HitStore {
+    const rows: number[] = [];
+    for (let i = 0; i < this.length; i++) if (keep(i)) rows.push(i);
+    return this.select(rows);
+  }
+
+  /** Trimmed copies of the columns plus the string tables; list `transferList(p)` to move them. */
+  pack(): PackedHitStore {
+    const n = this.length;
+    return {
+      length: n,
+      time: this.time.slice(0, n),
+      jail: this.jail.slice(0, n),
+      kind: this.kind.slice(0, n),
+      id: this.id.slice(0, n),
+      user: this.user.slice(0, n),
+      file: this.file.slice(0, n),
+      line: this.line.slice(0, n),
+      outcome: this.outcome.slice(0, n),
+      ids: this.ids.values,
+      users: this.users.values,
+      texts: this.texts === undefined ? undefined : [...this.texts],
+    };
+  }
+
+  /** Rebuilds a packed store (its own string tables). */
+  static unpack(p: PackedHitStore): HitStore {
+    const s = new HitStore(0);
+    s.length = p.length;
+    s.time = p.time;
+    s.jail = p.jail;
+    s.kind = p.kind;
+    s.id = p.id;
+    s.user = p.user;
+    s.file = p.file;
+    s.line = p.line;
+    s.outcome = p.outcome;
+    for (const v of p.ids) s.ids.intern(v);
+    for (const v of p.users) s.users.intern(v);
+    if (p.texts !== undefined) s.texts = new Map(p.texts);
+    return s;
+  }
+
+  /**
+   * Appends every row of `other`, re-coding its ids and usernames into this store's
+   * tables (one lookup per distinct string, not per row).
+   */
+  append(other: HitStore): void {
+    const idMap = new Uint32Array(other.ids.size);
+    other.ids.values.forEach((v, k) => (idMap[k] = this.ids.intern(v)));
+    const userMap = new Uint32Array(other.users.size + 1);
+    other.users.values.forEach((v, k) => (userMap[k + 1] = this.users.intern(v) + 1));
+    const base = this.length;
+    const n = other.length;
+    if (base + n > this.time.length) this.#grow(Math.max(base + n, this.time.length * 2));
+    this.time.set(other.time.subarray(0, n), base);
+    this.jail.set(other.jail.subarray(0, n), base);
+    this.kind.set(other.kind.subarray(0, n), base);
+    this.file.set(other.file.subarray(0, n), base);
+    this.line.set(other.line.subarray(0, n), base);
+    this.outcome.set(other.outcome.subarray(0, n), base);
+    for (let k = 0; k < n; k++) {
+      this.id[base + k] = idMap[other.id[k]!]!;
+      this.user[base + k] = userMap[other.user[k]!]!;
+    }
+    this.length = base + n;
+    if (other.texts !== undefined) {
+      for (const [row, t] of other.texts) (this.texts ??= new Map()).set(base + row, t);
+    }
+  }
+
+  #grow(capacity: number): void {
+    const grow = <T extends Float64Array | Uint32Array | Uint16Array | Uint8Array>(a: T, make: (n: number) => T): T => {
+      const b = make(capacity);
+      b.set(a.subarray(0, this.length));
+      return b;
+    };
+    this.time = grow(this.time, (n) => new Float64Array(n));
+    this.jail = grow(this.jail, (n) => new Uint16Array(n));
+    this.kind = grow(this.kind, (n) => new Uint8Array(n));
+    this.id = grow(this.id, (n) => new Uint32Array(n));
+    this.user = grow(this.user, (n) => new Uint32Array(n));
+    this.file = grow(this.file, (n) => new Uint32Array(n));
+    this.line = grow(this.line, (n) => new Uint32Array(n));
+    this.outcome = grow(this.outcome, (n) => new Uint8Array(n));
+  }
+}
+
+/** The buffers of a packed store, for postMessage's transfer list. */
+export function transferList(p: PackedHitStore): ArrayBuffer[] {
+  return [p.time, p.jail, p.kind, p.id, p.user, p.file, p.line, p.outcome].map((a) => a.buffer as ArrayBuffer);
+}

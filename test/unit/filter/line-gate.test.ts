@@ -1,0 +1,253 @@
+// LineGate soundness, property style: whenever mayMatch(f, line) holds for a filter f of
+// the gated set, the gate finds a literal inside that line, on its own and read through
+// LineSplitter among other lines. Filters: the shipped ones (both date-cut variants), the
+// built-in success filter, filters with case-insensitive literals, and fail2ban's stock
+// ones when BANREPLAY_F2B_DIR provides them. Lines: generated, samples/, the bench corpus.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import { loadFilter } from '../../../src/config/load-filter.js';
+import { compileFilter, type CompiledFilter } from '../../../src/filter/compile-filter.js';
+import { buildLineGate, gateLiterals, type LineGate } from '../../../src/filter/line-gate.js';
+import { mayMatch } from '../../../src/filter/may-match.js';
+import { LineSplitter } from '../../../src/lines/line-splitter.js';
+import type { FilterDefinition } from '../../../src/types.js';
+import { loadStockMailFilters } from '../../support/stock-mail-filters.js';
+import { mulberry32 as rng } from '../../support/mulberry32.js';
+
+const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+const SHIPPED = ROOT + 'filters/filter.d/';
+const SUCCESS = ROOT + 'filters/success.d/mail-success.conf';
+const REFS = [
+  'dovecot[mode=normal]', 'dovecot[mode=aggressive]', 'postfix[mode=more]', 'postfix[mode=auth]',
+  'postfix[mode=aggressive]', 'postfix[mode=rbl]', 'postfix[mode=ddos]', 'postfix[mode=errors]',
+];
+const CORPUS = '/work/cache/speed/bench-cache/seed2026-s300-w7-17-z6-4078aae3bf60/1x/';
+
+function def(over: Partial<FilterDefinition>): FilterDefinition {
+  return {
+    name: 't', file: 'filter.d/t.conf', prefregex: undefined, failregex: [], ignoreregex: [],
+    successregex: [], datepattern: '{^LN-BEG}', maxlines: 1, usedns: 'no', options: {}, ...over,
+  };
+}
+
+// Case-insensitive literals (whole pattern and scoped), with and without a line-start date.
+const CI_DEFS = [
+  def({ name: 'ci-whole', failregex: [String.raw`(?i)^ \S+ imap-login: AUTH FAILED for <HOST>`] }),
+  def({ name: 'ci-part', failregex: [String.raw`SASL ((?i)LOGIN|PLAIN) authentication failed: \S+ \[<HOST>\]`], datepattern: undefined }),
+  def({ name: 'ci-kelvin', failregex: [String.raw`(?i)kick <HOST> ok`] }),
+];
+
+/** Every filter the tests gate: shipped (both date variants), success, case-insensitive, stock when available. */
+function allFilters(): CompiledFilter[] {
+  const out: CompiledFilter[] = [];
+  for (const datepattern of ['{^LN-BEG}', undefined]) {
+    for (const ref of REFS) out.push(compileFilter({ ...loadFilter(ref, { filterDirs: [SHIPPED] }), datepattern }));
+    out.push(compileFilter({ ...loadFilter(SUCCESS, { filterDirs: [] }), datepattern }));
+  }
+  out.push(...CI_DEFS.map((d) => compileFilter(d)));
+  const stock = loadStockMailFilters();
+  if (typeof stock !== 'string') {
+    for (const [name, f] of Object.entries(stock)) {
+      out.push(compileFilter(def({ name, prefregex: f.prefregex ?? undefined, failregex: f.failregex })));
+    }
+  }
+  return out;
+}
+
+const MESSAGES = [
+  'dovecot: imap-login: Disconnected (auth failed, {n} attempts in {n} secs): user=<{u}>, method=PLAIN, rip={ip}, lip=10.0.0.1, TLS',
+  'dovecot: pop3-login: Aborted login (tried to use disabled plaintext auth): user=<{u}>, rip={ip}, lip=10.0.0.1',
+  'dovecot: auth-worker({n}): pam({u},{ip},<s{n}>): pam_authenticate() failed: Permission denied',
+  'dovecot: auth: passwd-file({u},{ip}): Password mismatch',
+  'dovecot: auth: passwd-file({u},{ip}): unknown user',
+  'dovecot: imap-login: Login: user=<{u}>, method=PLAIN, rip={ip}, lip=10.0.0.1, mpid={n}, TLS',
+  'dovecot: submission-login: Info: Login: user=<{u}>, rip={ip}',
+  'postfix/smtpd[{n}]: warning: unknown[{ip}]: SASL {mech} authentication failed: eA==',
+  'postfix/submission/smtpd[{n}]: {Q}: client=unknown[{ip}], sasl_method={mech}, sasl_username={u}',
+  'postfix/smtpd[{n}]: NOQUEUE: reject: RCPT from unknown[{ip}]: 554 5.7.1 <{u}@example.org>: Relay access denied; from=<a@b> to=<{u}@example.org> proto=ESMTP helo=<h>',
+  'postfix/smtpd[{n}]: NOQUEUE: reject: RCPT from unknown[{ip}]: 450 4.7.1 Client host rejected: cannot find your hostname, [{ip}]; from=<a@b> to=<c@d> proto=ESMTP helo=<x>',
+  'postfix/smtpd[{n}]: improper command pipelining after EHLO from unknown[{ip}]: QUIT',
+  'postfix/smtpd[{n}]: too many errors after AUTH from unknown[{ip}]',
+  'postfix/smtpd[{n}]: lost connection after AUTH from unknown[{ip}]',
+  'postfix/smtpd[{n}]: connect from unknown[{ip}]',
+  'postfix/qmgr[{n}]: {Q}: from=<>, size={n}, nrcpt=1 (queue active)',
+  'host imap-login: auth failed for {ip}',
+  'x SASL {mech} authentication failed: y [{ip}]',
+  'x kick {ip} ok',
+];
+const MECHS = ['LOGIN', 'login', 'Plain', 'CRAM-MD5', 'XOAUTH2'];
+const IPS = ['192.0.2.{n}', '2001:db8::{n}', '::ffff:198.51.100.{n}', '203.0.113.{n}'];
+const NOISE = ['ü', 'K', 'ſ', '\u212a', '\0', '\r', '日本', '😀', ' ', ':', '[', ']'];
+
+/** A raw line (date included), often damaged: case flips, deletions, odd characters. */
+function generate(r: () => number): string {
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+  const n = (): string => String(1 + Math.floor(r() * 250));
+  let msg = pick(MESSAGES)
+    .replaceAll('{ip}', () => pick(IPS).replace('{n}', n()))
+    .replaceAll('{u}', () => pick(['alice', '', 'bob@example.org', 'jörg', 'KELVIN']))
+    .replaceAll('{mech}', () => pick(MECHS))
+    .replaceAll('{Q}', () => Math.floor(r() * 1e9).toString(16).toUpperCase())
+    .replaceAll('{n}', n);
+  if (r() < 0.2) msg = r() < 0.5 ? msg.toLowerCase() : msg.toUpperCase();
+  if (r() < 0.2) msg = msg.replace(/k/gi, () => pick(['k', 'K', '\u212a']));
+  for (let k = 0; k < 2; k++) {
+    if (r() < 0.3) {
+      const at = Math.floor(r() * msg.length);
+      msg = msg.slice(0, at) + msg.slice(at + 1 + Math.floor(r() * 3));
+    }
+    if (r() < 0.2) {
+      const at = Math.floor(r() * msg.length);
+      msg = msg.slice(0, at) + pick(NOISE) + msg.slice(at);
+    }
+  }
+  const date = r() < 0.8 ? 'Jan  4 06:25:16' : '2026-01-04T06:25:16';
+  return r() < 0.1 ? `${msg} ${date}` : `${date} mx.example.org ${msg}`;
+}
+
+function samplesLines(): string[] {
+  const dir = ROOT + 'samples/';
+  const out: string[] = [];
+  for (const name of ['maillog', 'maillog.1', 'maillog.2.gz', 'maillog.3.gz']) {
+    const raw = readFileSync(dir + name);
+    out.push(...(name.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8').split('\n'));
+  }
+  return out;
+}
+
+/** Lines whose gate must find them, and the gate's verdict, for `filters` over `lines`. */
+function checkLines(gate: LineGate, filters: readonly CompiledFilter[], lines: readonly string[], what: string): number {
+  let must = 0;
+  for (const line of lines) {
+    if (line.includes('\n')) continue;
+    if (!filters.some((f) => mayMatch(f, line))) continue;
+    must++;
+    const at = gate.next(line, 0);
+    assert.ok(at !== -1, `${what}: the gate misses ${JSON.stringify(line)}`);
+  }
+  return must;
+}
+
+/** The same through LineSplitter: lines in 64 KiB chunks, every mayMatch line delivered. */
+function checkThroughSplitter(gate: LineGate, filters: readonly CompiledFilter[], lines: readonly string[], what: string): void {
+  const delivered = new Set<number>();
+  const s = new LineSplitter((_line, n) => delivered.add(n), 1 << 20, { gate });
+  const bytes = Buffer.from(lines.join('\n') + '\n');
+  for (let at = 0; at < bytes.length; at += 65536) s.write(bytes.subarray(at, at + 65536));
+  s.end();
+  const seen: string[] = [];
+  const all = new LineSplitter((line) => seen.push(line), 1 << 20);
+  all.write(bytes);
+  all.end();
+  seen.forEach((line, i) => {
+    if (filters.some((f) => mayMatch(f, line))) assert.ok(delivered.has(i + 1), `${what}: line ${i + 1} not delivered: ${JSON.stringify(line)}`);
+  });
+}
+
+test('a filter set with an ungateable filter has no gate', () => {
+  const ok = compileFilter(def({ failregex: ['auth failed from <HOST>'] }));
+  assert.ok(buildLineGate([ok]) !== undefined);
+  // maxlines > 1: no precheck at all.
+  assert.equal(buildLineGate([ok, compileFilter(def({ failregex: ['^a$<SKIPLINES>^from <HOST>$'], maxlines: 2 }))]), undefined);
+  // A failregex without any literal: every line may match.
+  assert.equal(buildLineGate([ok, compileFilter(def({ failregex: ['^<HOST>$'] }))]), undefined);
+  // A successregex without literal, too.
+  assert.equal(buildLineGate([compileFilter(def({ successregex: [String.raw`^\S+ <HOST>$`] }))]), undefined);
+});
+
+test('a filter with neither failregex nor successregex adds nothing; no filter, no hit', () => {
+  const empty = buildLineGate([compileFilter(def({}))]);
+  assert.ok(empty !== undefined);
+  assert.equal(empty.next('anything at all', 0), -1);
+  assert.equal(buildLineGate([])?.next('x', 0), -1);
+});
+
+test('picks one selective clause per alternative, reuses literals, merges near-duplicates', () => {
+  const load = (ref: string): CompiledFilter => compileFilter(loadFilter(ref, { filterDirs: [SHIPPED] }));
+  const lits = gateLiterals([load('dovecot[mode=normal]'), load('postfix[mode=more]'), load('postfix[mode=auth]'), compileFilter(loadFilter(SUCCESS, { filterDirs: [] }))]);
+  assert.ok(lits !== undefined);
+  assert.deepEqual(lits.patterns, []);
+  // Not the short, common ones ("rip=" is in every dovecot login, "from " in every postfix line).
+  for (const weak of ['rip=', 'from ', 'warning: ', 'client=']) assert.ok(!lits.exact.includes(weak), `weak literal ${weak}: ${lits.exact.join(' | ')}`);
+  for (const strong of ['Login: user=<', 'reject:', 'sasl_username=']) assert.ok(lits.exact.includes(strong), `${strong}: ${lits.exact.join(' | ')}`);
+  // "Unknown user" / "unknown user" become one literal.
+  assert.ok(lits.exact.includes('nknown user'), lits.exact.join(' | '));
+  assert.ok(lits.exact.length <= 14, lits.exact.join(' | '));
+});
+
+test('next() gives the smallest hit at or after `from`', () => {
+  const cf = compileFilter(def({ failregex: ['auth failed from <HOST>', '(?i)access DENIED for <HOST>', String.raw`a\.b\(c\)\|d <HOST>`] }));
+  const gate = buildLineGate([cf])!;
+  const text = 'x\nauth failed from 1\nACCESS denied for 2\nauth failed from 3';
+  const a = text.indexOf('auth failed');
+  const b = text.indexOf('ACCESS');
+  const c = text.lastIndexOf('auth failed');
+  assert.deepEqual([gate.next(text, 0), gate.next(text, a), gate.next(text, a + 1), gate.next(text, b + 1), gate.next(text, c + 1)], [a, a, b, c, -1]);
+  // Going back, and another text, are both fine.
+  assert.equal(gate.next(text, 0), a);
+  assert.equal(gate.next('zz ACCESS DENIED FOR 1', 0), 3);
+  // Regex syntax in a literal is searched as text.
+  assert.equal(gate.next('a.b(c)|d 1', 0), 0);
+  assert.equal(gate.next('aXb(c)|d 1 a.b(c)', 0), -1);
+});
+
+test('never misses a mayMatch line: generated lines, each filter alone and all together', () => {
+  const filters = allFilters();
+  const r = rng(2026);
+  const lines: string[] = [];
+  for (let i = 0; i < 6000; i++) lines.push(generate(r));
+  let total = 0;
+  for (const f of filters) total += checkLines(buildLineGate([f])!, [f], lines, f.name);
+  assert.ok(total > 3000, `the generator must produce candidate lines (${total})`);
+  const gate = buildLineGate(filters)!;
+  checkLines(gate, filters, lines, 'all');
+  checkThroughSplitter(gate, filters, lines, 'all');
+});
+
+test('never misses a mayMatch line: random lines', () => {
+  const filters = allFilters();
+  const r = rng(99);
+  const alphabet = 'aAbBcCdDeEiIkKlLnNoOrRsStTuU \t:[]=<>(),.;-_/0123456789\0\r\u212aſüé😀';
+  const chars = [...alphabet];
+  const words = ['auth', 'failed', 'Login', 'user=<', 'reject:', 'sasl_', 'username=', 'from ', 'SASL ', 'LOGIN', 'authentication', ' failed:'];
+  const lines: string[] = [];
+  for (let i = 0; i < 20000; i++) {
+    let line = '';
+    const n = Math.floor(r() * 12);
+    for (let k = 0; k < n; k++) line += r() < 0.5 ? words[Math.floor(r() * words.length)] : chars[Math.floor(r() * chars.length)];
+    lines.push(line);
+  }
+  const gate = buildLineGate(filters)!;
+  checkLines(gate, filters, lines, 'random');
+  checkThroughSplitter(gate, filters, lines, 'random');
+});
+
+test('never misses a mayMatch line: samples/ and the bench corpus', () => {
+  const filters = allFilters();
+  const samples = samplesLines();
+  const all = buildLineGate(filters)!;
+  assert.ok(checkLines(all, filters, samples, 'samples') > 100);
+  checkThroughSplitter(all, filters, samples, 'samples');
+  const corpus = CORPUS + 'maillog.1';
+  if (!existsSync(corpus)) {
+    console.log(`# bench corpus not found (${corpus}): checked samples/ only`);
+    return;
+  }
+  // The first 8 MB: every kind of line the corpus generator writes, in a few seconds.
+  const fd = readFileSync(corpus).subarray(0, 8 << 20).toString('utf8');
+  const lines = fd.split('\n').slice(0, -1);
+  const shipped = [...REFS.map((ref) => compileFilter(loadFilter(ref, { filterDirs: [SHIPPED] }))), compileFilter(loadFilter(SUCCESS, { filterDirs: [] }))];
+  const shippedGate = buildLineGate(shipped)!;
+  checkLines(shippedGate, shipped, lines, 'corpus');
+  checkThroughSplitter(shippedGate, shipped, lines, 'corpus');
+  // Conservative but not blind: for the bench jails, the gate lets through few lines beyond the candidates.
+  const bench = [0, 2, 3, 8].map((i) => shipped[i]!);
+  const gate = buildLineGate(bench)!;
+  const must = checkLines(gate, bench, lines, 'corpus, bench jails');
+  let passed = 0;
+  for (const line of lines) if (gate.next(line, 0) !== -1) passed++;
+  assert.ok(must > 1000 && passed < must * 1.05 + 100, `gate passes ${passed} lines for ${must} candidates`);
+});
