@@ -230,6 +230,43 @@ export class HitStore {
     return s;
   }
 
+  /**
+   * Puts the rows in the order `rows` gives (row `rows[k]` moves to k; a permutation of
+   * 0..length-1), in place: no second copy of the columns. Nearly sorted input moves little.
+   */
+  reorder(rows: ArrayLike<number>): void {
+    const n = this.length;
+    const cols = [this.time, this.jail, this.kind, this.id, this.user, this.file, this.line, this.outcome];
+    const saved = new Float64Array(cols.length);
+    const done = new Uint8Array(n);
+    for (let start = 0; start < n; start++) {
+      if (done[start] === 1) continue;
+      done[start] = 1;
+      if (rows[start] === start) continue;
+      // Follow the cycle through start: each slot takes the value of the row meant for it.
+      for (let c = 0; c < cols.length; c++) saved[c] = cols[c]![start]!;
+      let k = start;
+      for (;;) {
+        const from = rows[k]!;
+        if (from === start) {
+          for (let c = 0; c < cols.length; c++) cols[c]![k] = saved[c]!;
+          break;
+        }
+        for (let c = 0; c < cols.length; c++) cols[c]![k] = cols[c]![from]!;
+        done[from] = 1;
+        k = from;
+      }
+    }
+    if (this.texts !== undefined) {
+      const moved = new Map<number, string>();
+      for (let k = 0; k < n; k++) {
+        const t = this.texts.get(rows[k]!);
+        if (t !== undefined) moved.set(k, t);
+      }
+      this.texts = moved;
+    }
+  }
+
   /** The rows for which `keep(row)` holds, in order (see `select`). */
   filter(keep: (row: number) => boolean): HitStore {
     const rows: number[] = [];

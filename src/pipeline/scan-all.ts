@@ -159,7 +159,8 @@ function sortByTime(all: HitStore, rank: Int32Array): HitStore {
   const order = new Array<number>(length);
   for (let i = 0; i < length; i++) order[i] = i;
   order.sort(before);
-  return all.select(order);
+  all.reorder(order);
+  return all;
 }
 
 function estimate(file: SourceFile): number {

@@ -170,4 +170,23 @@ describe('hit store', () => {
     assert.deepEqual(a.filter((i) => a.kind[i] === 0).toArray().map((h) => h.line), [7, 4294967295]);
     assert.deepEqual(HitStore.from([]).toArray(), []);
   });
+
+  it('reorders rows in place as a copy with select would', () => {
+    let seed = 5;
+    const rnd = (n: number): number => ((seed = (seed * 1103515245 + 12345) >>> 0) % n);
+    for (const n of [0, 1, 2, 7, 100, 1000]) {
+      const rows = Array.from({ length: n }, (_, i) => ({ ...hits[i % 3]!, line: i + 1 }));
+      const store = HitStore.from(rows, rows.map((_, i) => (i % 2 === 0 ? 'counted' : undefined)));
+      store.texts = new Map([[0, 'first'], [n - 1, 'last']].filter(([k]) => (k as number) >= 0) as [number, string][]);
+      const order = Array.from({ length: n }, (_, i) => i);
+      for (let i = n - 1; i > 0; i--) {
+        const j = rnd(i + 1);
+        [order[i], order[j]] = [order[j]!, order[i]!];
+      }
+      const expected = store.select(order);
+      store.reorder(order);
+      assert.deepEqual(store.toArray(), expected.toArray());
+      assert.deepEqual(store.outcomes(), expected.outcomes());
+    }
+  });
 });
