@@ -101,49 +101,18 @@ export class LineSplitter {
     let dirty = isAscii(chunk) ? length : nextNonAscii(chunk, start, length);
     // Next NUL byte: one memchr per chunk when there is none, as in any text log.
     let nul = nextNul(chunk, start, length);
-    if (this.gate !== undefined) return this.writeGated(chunk, text, start, dirty, nul, this.gate);
     const max = this.maxLength;
     const onLine = this.onLine;
+    // With a gate, one search finds its next hit in the whole chunk, and the lines before it
+    // are only counted (and checked for length and NUL bytes). Without one, every line is a
+    // hit. Lines with bytes ≥ 0x80 are decoded and gated one by one: the latin1 text is not theirs.
+    const gate = this.gate;
+    const head = this.head;
+    let hit = gate === undefined ? 0 : gate.next(text, start);
+    if (hit === -1) hit = length;
     // Bounds of the last ASCII line delivered from this chunk (-1: none, or a later UTF-8 one).
     let lastFrom = -1;
     let lastTo = 0;
-    let nl: number;
-    while ((nl = text.indexOf('\n', start)) !== -1) {
-      let end = nl;
-      if (end > start && text.charCodeAt(end - 1) === CR) end--;
-      const lineNo = ++this.lines;
-      const hasNul = nul < nl;
-      if (hasNul) nul = nextNul(chunk, nl + 1, length);
-      if (nl < dirty) {
-        if (end - start > max) this.noteOverlong(lineNo);
-        else {
-          if (hasNul) this.noteBinary(lineNo);
-          lastFrom = start;
-          lastTo = end;
-          onLine(text.slice(start, end), lineNo);
-        }
-      } else {
-        if (this.deliverUtf8(chunk.toString('utf8', start, end), lineNo, !hasNul && isUtf8(chunk.subarray(start, end)))) lastFrom = -1;
-        dirty = nextNonAscii(chunk, nl + 1, length);
-      }
-      start = nl + 1;
-    }
-    this.keepLast(text, lastFrom, lastTo);
-    if (start < length) this.hold(chunk, start);
-  }
-
-  // The same walk with a gate: one search finds the next hit in the whole chunk, and the
-  // lines before it are only counted (and checked for length and NUL bytes, as above).
-  // Lines with bytes ≥ 0x80 are decoded and gated one by one: the latin1 text is not theirs.
-  private writeGated(chunk: Buffer, text: string, start: number, dirty: number, nul: number, gate: LineGate): void {
-    const length = chunk.length;
-    const max = this.maxLength;
-    const onLine = this.onLine;
-    const head = this.head;
-    let lastFrom = -1;
-    let lastTo = 0;
-    let hit = gate.next(text, start);
-    if (hit === -1) hit = length;
     let nl: number;
     while ((nl = text.indexOf('\n', start)) !== -1) {
       let end = nl;
@@ -165,7 +134,7 @@ export class LineSplitter {
         dirty = nextNonAscii(chunk, nl + 1, length);
       }
       start = nl + 1;
-      if (hit < start) {
+      if (gate !== undefined && hit < start) {
         hit = gate.next(text, start);
         if (hit === -1) hit = length;
       }
