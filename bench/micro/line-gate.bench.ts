@@ -3,20 +3,27 @@
 // plus the built-in success filter, bare and with mayMatch on every delivered line, next to
 // `zcat -f FILE | wc -l`. Usage (after building the tests into DIR):
 //   node DIR/bench/micro/line-gate.bench.js [runs=3] [FILE...]
-// Default files: the bench corpus' 1x/maillog.1 (plain) and 1x/maillog.2.gz.
+// Default files: the bench corpus' maillog.1 (plain) and maillog.2.gz (made by npm run bench,
+// cached; generated here when missing).
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadFilter } from '../../src/config/load-filter.js';
 import { compileFilter, type CompiledFilter } from '../../src/filter/compile-filter.js';
 import { buildLineGate, gateLiterals, type GateLiterals, type LineGate } from '../../src/filter/line-gate.js';
 import { mayMatch } from '../../src/filter/may-match.js';
 import { readLines } from '../../src/lines/read-lines.js';
+import { DEFAULT_CORPUS, ensureCorpus } from '../make-corpus.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const CORPUS = '/work/cache/speed/bench-cache/seed2026-s300-w7-17-z6-4078aae3bf60/1x/';
 const runs = Number(process.argv[2] ?? 3);
-const files = process.argv.length > 3 ? process.argv.slice(3) : [CORPUS + 'maillog.1', CORPUS + 'maillog.2.gz'];
+const files = process.argv.length > 3 ? process.argv.slice(3) : defaultFiles();
+
+function defaultFiles(): string[] {
+  const { dir } = ensureCorpus(DEFAULT_CORPUS, (line) => console.log(line));
+  return [join(dir, 'maillog.1'), join(dir, 'maillog.2.gz')];
+}
 
 // As resolve-config compiles them: the jail's filter string, the filter's own datepattern.
 function compile(ref: string, dirs: string[]): CompiledFilter {

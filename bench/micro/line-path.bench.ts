@@ -4,7 +4,7 @@
 // then run through a server-mode line processor. Prints ns per candidate and a digest of
 // every result (id, user, time, cut span), so two builds can be compared for equal output.
 // Usage (after building the tests): node build/bench/micro/line-path.bench.js FILE [--lines N] [--rounds R]
-// (the bench corpus: .../seed2026-s300-w7-17-z6-*/1x/maillog.1).
+// (e.g. the bench corpus' maillog.1, cached by `npm run bench`).
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
