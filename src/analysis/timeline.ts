@@ -1,59 +1,13 @@
 // `banreplay timeline`: every event of one address or network from an ordinary replay, in time
 // order: failures (or attempts blocked during a ban), successful logins, simulated bans and
-// their ends. Pure; the raw lines come in `hits.texts` (ScanContext.keepTextFor), GeoIP from the
+// their ends. Pure; the raw lines come in `hits.texts` (ScanContext.keepTextIn), GeoIP from the
 // lookup passed in. A line matched by several jails is one event naming every jail.
-import ipaddr from 'ipaddr.js';
 import { describeGeoIp } from '../enrich/describe-geoip.js';
+import type { AddressTarget } from '../pipeline/address-target.js';
 import { OUTCOME_BLOCKED, OUTCOME_PROLONGED, SUCCESS } from '../pipeline/hit-store.js';
 import type { ReplayOutcome } from '../pipeline/replay.js';
 import type { EpochMs, JailSpec, TimelineAddress, TimelineEvent, TimelineReport } from '../types.js';
 import type { ReportGeo } from './build-report.js';
-
-/** An address or network to follow. */
-export interface TimelineTarget {
-  /** Normalised text: `203.0.113.7`, `2001:db8::1`, `203.0.113.0/24`. */
-  label: string;
-  /** True for failure ids inside the target (IPv4-mapped IPv6 ids count as IPv4). */
-  matches(id: string): boolean;
-}
-
-type Addr = ipaddr.IPv4 | ipaddr.IPv6;
-
-/** Parses `ADDRESS` or `ADDRESS/PREFIX`; undefined when it is neither. */
-export function parseTimelineTarget(text: string): TimelineTarget | undefined {
-  const t = text.trim();
-  let range: [Addr, number];
-  try {
-    if (t.includes('/')) {
-      const [a, bits] = ipaddr.parseCIDR(t);
-      range = [unmap(a), a.kind() === 'ipv6' && unmap(a).kind() === 'ipv4' ? bits - 96 : bits];
-    } else {
-      if (!ipaddr.isValid(t) || (!t.includes(':') && !ipaddr.IPv4.isValidFourPartDecimal(t))) return undefined;
-      const a = unmap(ipaddr.parse(t));
-      range = [a, a.kind() === 'ipv4' ? 32 : 128];
-    }
-  } catch {
-    return undefined;
-  }
-  const [base, bits] = range;
-  if (bits < 0) return undefined;
-  const single = bits === (base.kind() === 'ipv4' ? 32 : 128);
-  const network = single ? base : networkBase(base, bits);
-  const label = single ? base.toString() : `${network.toString()}/${bits}`;
-  const cache = new Map<string, boolean>();
-  return {
-    label,
-    matches(id: string): boolean {
-      let hit = cache.get(id);
-      if (hit === undefined) {
-        const a = parseId(id);
-        hit = a !== undefined && a.kind() === base.kind() && (a as ipaddr.IPv4).match(base as ipaddr.IPv4, bits);
-        cache.set(id, hit);
-      }
-      return hit;
-    },
-  };
-}
 
 /** Options of buildTimeline. */
 export interface BuildTimelineOptions {
@@ -66,7 +20,7 @@ export interface BuildTimelineOptions {
 export function buildTimeline(
   outcome: ReplayOutcome,
   jails: readonly JailSpec[],
-  target: TimelineTarget,
+  target: AddressTarget,
   opts: BuildTimelineOptions,
 ): TimelineReport {
   const { hits, results } = outcome;
@@ -205,24 +159,4 @@ export function serviceOf(text: string): string | undefined {
     if (sub !== null) return `${prog}/${sub[1]}`;
   }
   return prog;
-}
-
-function unmap(a: Addr): Addr {
-  return a.kind() === 'ipv6' && (a as ipaddr.IPv6).isIPv4MappedAddress() ? (a as ipaddr.IPv6).toIPv4Address() : a;
-}
-
-function parseId(id: string): Addr | undefined {
-  if (ipaddr.IPv4.isValidFourPartDecimal(id)) return ipaddr.IPv4.parse(id);
-  if (!id.includes(':') || !ipaddr.IPv6.isValid(id)) return undefined;
-  return unmap(ipaddr.IPv6.parse(id));
-}
-
-/** The first address of the `bits`-long prefix of `a`. */
-function networkBase(a: Addr, bits: number): Addr {
-  const bytes = a.toByteArray();
-  for (let i = 0; i < bytes.length; i++) {
-    const keep = Math.max(0, Math.min(8, bits - i * 8));
-    bytes[i] = bytes[i]! & ((0xff << (8 - keep)) & 0xff);
-  }
-  return ipaddr.fromByteArray(bytes);
 }

@@ -9,6 +9,7 @@ import { createLineProcessor } from '../filter/line-processor.js';
 import { mayMatch } from '../filter/may-match.js';
 import { readLines } from '../lines/read-lines.js';
 import type { EpochMs, FileStats, SourceFile } from '../types.js';
+import { parseAddressTarget } from './address-target.js';
 import { FAILURE, HitStore, SUCCESS } from './hit-store.js';
 
 /** A jail's compiled filter and the date detector its datepattern selects. */
@@ -37,8 +38,8 @@ export interface ScanContext {
   signal: AbortSignal | undefined;
   /** Keep the raw line on each hit (timeline needs it; audit does not). */
   keepText?: boolean;
-  /** Keep the raw line only on hits whose id this accepts (`timeline` of one address, #6). */
-  keepTextFor?: ((id: string) => boolean) | undefined;
+  /** Keep the raw line only on hits whose id is inside this ADDRESS or CIDR (`timeline`, #6; see address-target.ts). */
+  keepTextIn?: string | undefined;
   /** `--until` (#8): stop reading a file at its first dated candidate line later than this. */
   stopAfter?: EpochMs | undefined;
   /** Progress for the CLI (#8), every 16384 lines and at the end: lines so far and decoded characters read (Infinity: stopped early). */
@@ -103,10 +104,11 @@ export async function scanFile(
   const stopper = stopAfter === undefined ? undefined : new AbortController();
   let chars = 0;
 
-  const { keepText, keepTextFor } = ctx;
+  const { keepText } = ctx;
+  const keepIn = ctx.keepTextIn === undefined ? undefined : parseAddressTarget(ctx.keepTextIn);
   const addHit = (jail: number, kind: number, id: string, user: string | undefined, time: EpochMs, line: string, lineNo: number): void => {
     const row = hits.pushCodes(jail, kind, ids.intern(id), user === undefined ? 0 : users.intern(user) + 1, time, fileIndex, lineNo);
-    if (keepText === true || keepTextFor?.(id) === true) (hits.texts ??= new Map()).set(row, (' ' + line).slice(1));
+    if (keepText === true || keepIn?.matches(id) === true) (hits.texts ??= new Map()).set(row, (' ' + line).slice(1));
   };
 
   const onLine = (line: string, lineNo: number): void => {

@@ -75,6 +75,16 @@ describe('parallel scan', () => {
     assert.ok(inline.hits.length > 5000, `${inline.hits.length} hits`);
     assert.deepEqual(parallel.hits.toArray(), inline.hits.toArray());
     assert.deepEqual(parallel.files, inline.files);
+
+    // timeline's raw lines for one network: workers keep them too, on the same rows.
+    const { scan } = await plan([dir]);
+    const target = inline.hits.idOf(inline.hits.length >> 1).replace(/\.\d+$/, '.0/24');
+    const keep = (threads: number) =>
+      scanAll(files, { ...scan, keepTextIn: target, threads, minParallelBytes: 0, mainThread: false, stdin: undefined, signal: undefined });
+    const [one, two] = [await keep(1), await keep(2)];
+    assert.equal(two.parallel.files, 11);
+    assert.ok(one.hits.texts !== undefined && one.hits.texts.size > 0, `lines kept for ${target}`);
+    assert.deepEqual([...two.hits.texts!], [...one.hits.texts]);
   });
 
   it('keeps read problems, stdin and per-file stats in step with an inline run', async () => {

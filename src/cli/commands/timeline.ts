@@ -2,7 +2,8 @@
 // line only on the hits of the address or network asked for, then its events in time order.
 // Thin wiring only; analysis/timeline.ts and report/render-timeline.ts do the work.
 import { Chalk } from 'chalk';
-import { buildTimeline, parseTimelineTarget } from '../../analysis/timeline.js';
+import { buildTimeline } from '../../analysis/timeline.js';
+import { parseAddressTarget } from '../../pipeline/address-target.js';
 import { replay } from '../../pipeline/replay.js';
 import { discoverSources } from '../../source/discover.js';
 import { formatTime } from '../../time/format-time.js';
@@ -41,7 +42,7 @@ export const timelineCommand: CommandSpec<TimelineArgs> = {
 
 /** Runs `timeline` with already-parsed arguments. */
 export async function runTimeline(args: TimelineArgs, io: CommandIo): Promise<CommandResult> {
-  const target = parseTimelineTarget(args.target);
+  const target = parseAddressTarget(args.target);
   if (target === undefined) throw new UsageError(`not an IP address or CIDR network: ${JSON.stringify(args.target)}`);
   const config = resolveAuditConfig(args, io.filtersDir);
   const warnings = [...config.warnings];
@@ -65,8 +66,9 @@ export async function runTimeline(args: TimelineArgs, io: CommandIo): Promise<Co
     {
       files,
       jails: config.jails,
-      // Raw lines only for the target: the other addresses' hits stay compact.
-      scan: { ...config.scan, keepTextFor: (id) => target.matches(id) },
+      // Raw lines only for the target: the other addresses' hits stay compact. Given as
+      // text (its normalised label), so that worker threads can scan too.
+      scan: { ...config.scan, keepTextIn: target.label },
       counting: args.counting,
       whileBanned: args.whileBanned,
     },

@@ -2,7 +2,8 @@
 // the ordering and merging of events built from a replay outcome.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildTimeline, parseTimelineTarget, serviceOf } from '../../../src/analysis/timeline.js';
+import { buildTimeline, serviceOf } from '../../../src/analysis/timeline.js';
+import { parseAddressTarget as parseTimelineTarget } from '../../../src/pipeline/address-target.js';
 import { HitStore } from '../../../src/pipeline/hit-store.js';
 import type { ReplayOutcome } from '../../../src/pipeline/replay.js';
 import type { JailSpec } from '../../../src/types.js';
