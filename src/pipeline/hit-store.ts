@@ -65,29 +65,13 @@ export class StringTable {
   }
 }
 
-/** A store's contents as structured-cloneable data (see `HitStore.pack`). */
-export interface PackedHitStore {
-  length: number;
+/** The columns of a store, row i being hit i. */
+export interface HitColumns {
+  /** Log time (ms). */
   time: Float64Array;
+  /** Index into the run's jail list. */
   jail: Uint16Array;
-  kind: Uint8Array;
-  id: Uint32Array;
-  user: Uint32Array;
-  file: Uint32Array;
-  line: Uint32Array;
-  outcome: Uint8Array;
-  ids: string[];
-  users: string[];
-  texts: [number, string][] | undefined;
-}
-
-const INITIAL_CAPACITY = 1024;
-
-/** Hits in columns. Row i is hit i; `user[i]` is a `users` index + 1 (0: no username). */
-export class HitStore {
-  length = 0;
-  time: Float64Array;
-  jail: Uint16Array;
+  /** FAILURE or SUCCESS. */
   kind: Uint8Array;
   /** Index into `ids`. */
   id: Uint32Array;
@@ -99,6 +83,24 @@ export class HitStore {
   line: Uint32Array;
   /** Jail outcome of a failure (OUTCOME_* codes), set by the simulation. */
   outcome: Uint8Array;
+}
+
+/** A store's contents as structured-cloneable data (see `HitStore.pack`). */
+export interface PackedHitStore extends HitColumns {
+  length: number;
+  ids: string[];
+  users: string[];
+  texts: [number, string][] | undefined;
+}
+
+const INITIAL_CAPACITY = 1024;
+
+// The class declares its columns through this merged interface (assigned in the constructor).
+export interface HitStore extends HitColumns {}
+
+/** Hits in columns (HitColumns), `length` rows of them; the arrays may be longer. */
+export class HitStore {
+  length = 0;
   readonly ids: StringTable;
   readonly users: StringTable;
   /** Raw lines kept for some hits (timeline), by row. */
