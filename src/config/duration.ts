@@ -1,9 +1,10 @@
 // fail2ban time values (`MyTime.str2seconds`, server/mytime.py:139-177): unit words become
 // `*seconds`, juxtaposed terms become `+`, and the result is evaluated as an arithmetic expression.
-// We evaluate with a small parser (numbers, + - * / // % **, parentheses) instead of Python eval;
-// anything else is a ConfigError. Pure function.
+// We evaluate with the safe expression evaluator of `bantime.formula` instead of Python eval;
+// anything it does not accept is a ConfigError. Pure function.
 
 import { ConfigError } from '../errors.js';
+import { compileBanFormula } from '../jail/ban-formula.js';
 
 const MONTH = ((365 * 3 + 366) * 24 * 60 * 60) / 4 / 12;
 const YEAR = ((365 * 3 + 366) * 24 * 60 * 60) / 4;
@@ -65,100 +66,15 @@ function joinJuxtaposed(value: string): string {
   }
 }
 
-type Token = { kind: 'num'; value: number } | { kind: 'op'; value: string };
+// The arithmetic left after the unit rewrite goes through the `bantime.formula` evaluator
+// (a superset: Python numbers, operators and precedence); a name that is left over, such as
+// an unknown unit, is an error there. The scope is never read by a unit-free expression.
+const NO_SCOPE = { time: 0, count: 0, factor: 1 };
 
-const NUMBER_RE = /^(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/;
-const OPERATOR_RE = /^(?:\*\*|\/\/|[-+*/%()])/;
-const BLANK_RE = /^\s+/;
-
-function tokenize(expr: string): Token[] | undefined {
-  const tokens: Token[] = [];
-  let rest = expr;
-  while (rest !== '') {
-    const blank = BLANK_RE.exec(rest);
-    if (blank) {
-      rest = rest.slice(blank[0].length);
-      continue;
-    }
-    const num = NUMBER_RE.exec(rest);
-    if (num) {
-      const text = num[0];
-      // Python rejects decimal integers with leading zeros (`010`).
-      if (/^0\d/.test(text) && /^\d+$/.test(text) && !/^0+$/.test(text)) return undefined;
-      tokens.push({ kind: 'num', value: Number(text) });
-      rest = rest.slice(text.length);
-      continue;
-    }
-    const op = OPERATOR_RE.exec(rest);
-    if (!op) return undefined;
-    tokens.push({ kind: 'op', value: op[0] });
-    rest = rest.slice(op[0].length);
-  }
-  return tokens;
-}
-
-/** Recursive-descent evaluation with Python's precedence (`**` binds tighter than unary minus on its left). */
-function evaluate(tokens: Token[]): number | undefined {
-  let pos = 0;
-  const peekOp = (): string | undefined => {
-    const t = tokens[pos];
-    return t?.kind === 'op' ? t.value : undefined;
-  };
-  const expr = (): number => {
-    let v = term();
-    for (let op = peekOp(); op === '+' || op === '-'; op = peekOp()) {
-      pos++;
-      const r = term();
-      v = op === '+' ? v + r : v - r;
-    }
-    return v;
-  };
-  const term = (): number => {
-    let v = unary();
-    for (let op = peekOp(); op === '*' || op === '/' || op === '//' || op === '%'; op = peekOp()) {
-      pos++;
-      const r = unary();
-      if ((op === '/' || op === '//' || op === '%') && r === 0) throw new RangeError('division by zero');
-      if (op === '*') v *= r;
-      else if (op === '/') v /= r;
-      else if (op === '//') v = Math.floor(v / r);
-      else v = v - r * Math.floor(v / r);
-    }
-    return v;
-  };
-  const unary = (): number => {
-    const op = peekOp();
-    if (op === '-' || op === '+') {
-      pos++;
-      const v = unary();
-      return op === '-' ? -v : v;
-    }
-    return power();
-  };
-  const power = (): number => {
-    const base = atom();
-    if (peekOp() === '**') {
-      pos++;
-      return base ** unary();
-    }
-    return base;
-  };
-  const atom = (): number => {
-    const t = tokens[pos];
-    if (t === undefined) throw new RangeError('unexpected end');
-    pos++;
-    if (t.kind === 'num') return t.value;
-    if (t.value === '(') {
-      const v = expr();
-      if (peekOp() !== ')') throw new RangeError('missing )');
-      pos++;
-      return v;
-    }
-    throw new RangeError(`unexpected ${t.value}`);
-  };
+function evaluate(expr: string): number | undefined {
+  if (expr.trim() === '') return undefined;
   try {
-    const v = expr();
-    return pos === tokens.length && Number.isFinite(v) ? v : undefined;
+    return compileBanFormula(expr)(NO_SCOPE);
   } catch {
     return undefined;
   }
@@ -168,9 +84,7 @@ function evaluate(tokens: Token[]): number | undefined {
 export function parseDuration(value: string): number {
   let expr = separateTerms(value);
   for (const [unit, seconds] of UNITS) expr = replaceUnit(expr, unit, seconds);
-  expr = joinJuxtaposed(expr);
-  const tokens = tokenize(expr);
-  const result = tokens === undefined || tokens.length === 0 ? undefined : evaluate(tokens);
+  const result = evaluate(joinJuxtaposed(expr));
   if (result === undefined) {
     throw new ConfigError(
       `invalid time value ${JSON.stringify(value)} (expected seconds or terms like 10m, 1h, 1d12h, 1w, 1mo, 1y)`,
@@ -181,6 +95,5 @@ export function parseDuration(value: string): number {
 
 /** Evaluates plain arithmetic (`2`, `1.5`, `3/2`, `2**3`) without time units; undefined when it is anything else. */
 export function evaluateNumber(expr: string): number | undefined {
-  const tokens = tokenize(expr);
-  return tokens === undefined || tokens.length === 0 ? undefined : evaluate(tokens);
+  return evaluate(expr);
 }
