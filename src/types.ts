@@ -160,12 +160,16 @@ export interface ReportJail {
   bans: BanEvent[];
 }
 
-/** Per-address summary across jails. */
-export interface ReportIp {
+/** An address and what GeoIP/ASN data know of it (undefined: not known). */
+export interface AddressWhere {
   ip: string;
   country: string | undefined;
   asn: number | undefined;
   org: string | undefined;
+}
+
+/** Per-address summary across jails. */
+export interface ReportIp extends AddressWhere {
   /** Failures counted towards bans. */
   failures: number;
   /** Attempts made while banned (would not have reached the server). */
@@ -248,11 +252,7 @@ export interface ReportDatabase {
  * A would-be ban of an address that also logged in successfully, before or after the ban:
  * "this ban would have locked out alice from her phone".
  */
-export interface ReportCollateral {
-  ip: string;
-  country: string | undefined;
-  asn: number | undefined;
-  org: string | undefined;
+export interface ReportCollateral extends AddressWhere {
   /** Accounts that logged in successfully from the address, most logins first. */
   users: string[];
   /** Successful logins from the address (a line matched by several filters counts once). */
@@ -281,13 +281,9 @@ export interface ReportCollateral {
 export type CompromiseReason = 'failed-other-accounts' | 'failed-this-account' | 'after-burst';
 
 /** A successful login that may be an attacker's (first suspicious login per account and address). */
-export interface ReportCompromise {
+export interface ReportCompromise extends AddressWhere {
   /** The account, exactly as logged on the successful login. */
   user: string;
-  ip: string;
-  country: string | undefined;
-  asn: number | undefined;
-  org: string | undefined;
   /** The first suspicious successful login. */
   time: EpochMs;
   /** Successful logins as `user` from `ip`, from `time` on. */
@@ -424,11 +420,7 @@ export interface TimelineEvent {
 }
 
 /** An address of a timeline with what GeoIP knows and its totals. */
-export interface TimelineAddress {
-  ip: string;
-  country: string | undefined;
-  asn: number | undefined;
-  org: string | undefined;
+export interface TimelineAddress extends AddressWhere {
   failures: number;
   blocked: number;
   successes: number;

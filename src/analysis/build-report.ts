@@ -9,6 +9,7 @@ import type { CountingMode, EpochMs, JailSpec, Report, ReportCollateral, ReportI
 import { RadarTally } from './below-radar.js';
 import { describeCollateral, SuccessTally } from './collateral.js';
 import { CompromiseScan } from './compromise.js';
+import { filesSpan } from './files-span.js';
 import { byIdCode, hitIndex } from './hit-index.js';
 import { TopNames } from './pair-counts.js';
 import { FailedNames, scanRows } from './scan-rows.js';
@@ -144,12 +145,7 @@ export function buildReport(outcome: ReplayOutcome, jails: JailSpec[], opts: Bui
       (a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0),
   );
 
-  let first: EpochMs | undefined;
-  let last: EpochMs | undefined;
-  for (const f of outcome.files) {
-    if (f.first !== undefined && (first === undefined || f.first < first)) first = f.first;
-    if (f.last !== undefined && (last === undefined || f.last > last)) last = f.last;
-  }
+  const { first, last } = filesSpan(outcome.files);
   const sum = (pick: (f: (typeof outcome.files)[number]) => number): number =>
     outcome.files.reduce((n, f) => n + pick(f), 0);
 

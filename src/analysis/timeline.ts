@@ -8,6 +8,7 @@ import { OUTCOME_BLOCKED, OUTCOME_PROLONGED, SUCCESS } from '../pipeline/hit-sto
 import type { ReplayOutcome } from '../pipeline/replay.js';
 import type { EpochMs, JailSpec, TimelineAddress, TimelineEvent, TimelineReport } from '../types.js';
 import type { ReportGeo } from './build-report.js';
+import { filesSpan } from './files-span.js';
 
 /** Options of buildTimeline. */
 export interface BuildTimelineOptions {
@@ -126,12 +127,7 @@ export function buildTimeline(
       (x.ip < y.ip ? -1 : x.ip > y.ip ? 1 : 0),
   );
 
-  let first: EpochMs | undefined;
-  let last: EpochMs | undefined;
-  for (const f of outcome.files) {
-    if (f.first !== undefined && (first === undefined || f.first < first)) first = f.first;
-    if (f.last !== undefined && (last === undefined || f.last > last)) last = f.last;
-  }
+  const { first, last } = filesSpan(outcome.files);
   return {
     target: target.label,
     files: outcome.files,

@@ -8,6 +8,7 @@ import { FAILURE, SUCCESS, type HitStore, type StringTable } from '../pipeline/h
 import type { PlannedJail } from '../pipeline/replay.js';
 import type { CountingMode, EpochMs, FileStats, WhileBannedMode } from '../types.js';
 import { findCollateral, indexSuccesses, type SuccessIndex } from './collateral.js';
+import { filesSpan } from './files-span.js';
 
 /** The candidate values; every combination is evaluated for every jail. */
 export interface TuneGrid {
@@ -115,12 +116,7 @@ export function buildTuneReport(
   jails: readonly PlannedJail[],
   opts: TuneOptions,
 ): TuneReport {
-  let first: EpochMs | undefined;
-  let last: EpochMs | undefined;
-  for (const f of scan.files) {
-    if (f.first !== undefined && (first === undefined || f.first < first)) first = f.first;
-    if (f.last !== undefined && (last === undefined || f.last > last)) last = f.last;
-  }
+  const { first, last } = filesSpan(scan.files);
   let successes = 0;
   const { kind } = scan.hits;
   for (let i = 0; i < scan.hits.length; i++) if (kind[i] === SUCCESS) successes++;
