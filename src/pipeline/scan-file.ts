@@ -4,7 +4,7 @@
 // state (maxlines buffers, F-MLFID sessions) lives in one line processor per target and file.
 import type { DateDetector } from '../time/date-detector.js';
 import type { CompiledFilter } from '../filter/compile-filter.js';
-import { buildLineGate } from '../filter/line-gate.js';
+import { buildLineGate, type LineGate } from '../filter/line-gate.js';
 import { createLineProcessor } from '../filter/line-processor.js';
 import { mayMatch } from '../filter/may-match.js';
 import { readLines } from '../lines/read-lines.js';
@@ -51,6 +51,21 @@ export interface ScanResult {
   /** The file's hits in line order (ids and usernames in the store's own tables). */
   hits: HitStore;
   stats: FileStats;
+}
+
+// Lines between two progress reports of a file.
+const PROGRESS_LINES = 16384;
+
+// The line gate of each set of targets (all of a plan's, or a file's jails), built once per
+// plan rather than per file: keyed by the plan's target list, then by the jails in the set.
+const gates = new WeakMap<readonly ScanTarget[], Map<string, LineGate | undefined>>();
+
+function gateFor(all: readonly ScanTarget[], targets: readonly ScanTarget[]): LineGate | undefined {
+  let byJails = gates.get(all);
+  if (byJails === undefined) gates.set(all, (byJails = new Map()));
+  const key = targets.map((t) => t.jail).join(',');
+  if (!byJails.has(key)) byJails.set(key, buildLineGate(targets.map((t) => t.filter)));
+  return byJails.get(key);
 }
 
 // Lines probed at the start of a file to find its first timestamp.
@@ -103,6 +118,7 @@ export async function scanFile(
   const { stopAfter, onProgress } = ctx;
   const stopper = stopAfter === undefined ? undefined : new AbortController();
   let chars = 0;
+  let reported = 0;
 
   const { keepText } = ctx;
   const keepIn = ctx.keepTextIn === undefined ? undefined : parseAddressTarget(ctx.keepTextIn);
@@ -180,10 +196,13 @@ export async function scanFile(
     signal: stopper === undefined ? ctx.signal : ctx.signal === undefined ? stopper.signal : AbortSignal.any([ctx.signal, stopper.signal]),
     // Lines without any literal some target needs never reach onLine (the first ones
     // always do: they date the file). Undefined for maxlines buffers, which see every line.
-    gate: buildLineGate(targets.map((t) => t.filter)),
+    gate: gateFor(ctx.targets, targets),
     head: FIRST_TIME_PROBE_LINES,
     onChunk: onProgress === undefined ? undefined : (lines, c) => {
       chars = c;
+      // Every PROGRESS_LINES lines, not every chunk: from a worker each report is a message.
+      if (lines - reported < PROGRESS_LINES) return;
+      reported = lines;
       onProgress(fileIndex, lines, c);
     },
   });
