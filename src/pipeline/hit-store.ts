@@ -23,11 +23,6 @@ export function outcomeCode(o: Outcome | undefined): number {
   return o === undefined ? OUTCOME_NONE : OUTCOMES.indexOf(o);
 }
 
-/** The outcome of a code of the `outcome` column. */
-export function outcomeOfCode(code: number): Outcome | undefined {
-  return OUTCOMES[code];
-}
-
 /** A hit as an object, optionally carrying the raw line (timeline). */
 export type HitObject = Hit & { text?: string };
 
@@ -267,13 +262,6 @@ export class HitStore {
       }
       this.texts = moved;
     }
-  }
-
-  /** The rows for which `keep(row)` holds, in order (see `select`). */
-  filter(keep: (row: number) => boolean): HitStore {
-    const rows: number[] = [];
-    for (let i = 0; i < this.length; i++) if (keep(i)) rows.push(i);
-    return this.select(rows);
   }
 
   /** Trimmed copies of the columns plus the string tables; list `transferList(p)` to move them. */

@@ -20,7 +20,7 @@ import type {
   ReportUsername,
 } from '../types.js';
 import { LazyList, safeJsonPieces } from './json-pieces.js';
-import { toSafeJson } from './sanitize.js';
+import { textOf } from './text-output.js';
 
 /** Options for `renderJson`. */
 export interface RenderJsonOptions {
@@ -31,7 +31,7 @@ export interface RenderJsonOptions {
 
 /** Renders the report as pretty-printed JSON (2-space indent) ending with a newline. */
 export function renderJson(report: Report, options: RenderJsonOptions): string {
-  return toSafeJson(toJsonReport(report, options.formatTime), 2) + '\n';
+  return textOf(renderJsonPieces(report, options));
 }
 
 /** renderJson's text in pieces, produced as they are written (a large report is never one string). */
