@@ -71,11 +71,16 @@ function relabelErrors(path: string, bytes: Readable, gzip: boolean): Readable {
     },
   });
   bytes.pause();
-  bytes.on('data', (chunk: Buffer) => {
-    if (!out.push(chunk)) bytes.pause();
-  });
-  bytes.once('end', () => out.push(null));
-  bytes.once('error', (err) => out.destroy(toSourceError(path, err, gzip)));
+  // Each event is handed on from a microtask, in order: zlib (and the file reader) start
+  // their next chunk on the thread pool when the event's callback returns, so that chunk
+  // is decoded while this thread splits and matches the current one, not after it (#4).
+  bytes.on('data', (chunk: Buffer) =>
+    queueMicrotask(() => {
+      if (!out.push(chunk)) bytes.pause();
+    }),
+  );
+  bytes.once('end', () => queueMicrotask(() => out.push(null)));
+  bytes.once('error', (err) => queueMicrotask(() => out.destroy(toSourceError(path, err, gzip))));
   return out;
 }
 
