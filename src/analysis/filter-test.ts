@@ -186,7 +186,7 @@ export function createFilterTest(opts: FilterTestOptions): FilterTest {
   const pref = cf.prefregex;
   const prefOnly: CompiledFilter | undefined = pref === undefined || cf.precheck === undefined
     ? undefined
-    : { ...cf, precheck: { pref: cf.precheck.pref, fail: [[]], success: [] } };
+    : { ...cf, precheck: { pref: cf.precheck.pref, fail: [[]], success: [], lastHeld: -1 } };
   const owned = new Map<string, string>();
   const own = (value: string): string => {
     let v = owned.get(value);

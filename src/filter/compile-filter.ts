@@ -41,6 +41,11 @@ export interface Precheck {
   pref: LiteralCheck[][];
   fail: LiteralCheck[][][];
   success: LiteralCheck[][][];
+  /**
+   * mayMatch's hint, the branch that held last (-1: none yet): success[b] for b below
+   * success.length, else fail[b - success.length]. A per-thread cache that never changes an answer.
+   */
+  lastHeld: number;
 }
 
 /** A filter ready for per-line matching. */
@@ -122,6 +127,7 @@ export function compileFilter(def: FilterDefinition, opts: CompileOptions = {}):
         pref: prefregex?.literals ?? [],
         fail: failregex.map((p) => p.literals),
         success: successregex.map((p) => p.literals),
+        lastHeld: -1,
       },
   };
 }

@@ -9,12 +9,43 @@ import type { CompiledFilter, LiteralCheck } from './compile-filter.js';
 export function mayMatch(cf: CompiledFilter, line: string): boolean {
   const p = cf.precheck;
   if (p === undefined) return true;
-  if (p.fail.length > 0 && allHold(p.pref, line)) {
-    for (let i = 0; i < p.fail.length; i++) if (allHold(p.fail[i]!, line)) return true;
+  // The branch that held last is tried first: log lines come in runs of one kind (a burst
+  // of logins, a dictionary attack), and a hit settles the line with its own two or three
+  // literals instead of first missing every other branch (each miss scans the whole line).
+  // The answer is an OR over all branches, so the order never changes it.
+  const first = p.lastHeld;
+  const ns = p.success.length;
+  let pref = UNKNOWN;
+  if (first >= 0) {
+    if (first < ns) {
+      if (allHold(p.success[first]!, line)) return true;
+    } else {
+      pref = allHold(p.pref, line) ? HOLDS : FAILS;
+      if (pref === HOLDS && allHold(p.fail[first - ns]!, line)) return true;
+    }
   }
-  for (let i = 0; i < p.success.length; i++) if (allHold(p.success[i]!, line)) return true;
+  // Successes first: on a busy server most candidate lines are logins.
+  for (let i = 0; i < ns; i++) {
+    if (i !== first && allHold(p.success[i]!, line)) {
+      p.lastHeld = i;
+      return true;
+    }
+  }
+  if (p.fail.length === 0) return false;
+  if (pref === UNKNOWN) pref = allHold(p.pref, line) ? HOLDS : FAILS;
+  if (pref === FAILS) return false;
+  for (let i = 0; i < p.fail.length; i++) {
+    if (i + ns !== first && allHold(p.fail[i]!, line)) {
+      p.lastHeld = i + ns;
+      return true;
+    }
+  }
   return false;
 }
+
+const UNKNOWN = 0;
+const HOLDS = 1;
+const FAILS = 2;
 
 function allHold(clauses: readonly LiteralCheck[][], line: string): boolean {
   for (let c = 0; c < clauses.length; c++) {

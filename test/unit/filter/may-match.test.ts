@@ -145,3 +145,33 @@ test('multi-line buffers disable the pre-check', () => {
   const cf = compileFilter(def({ failregex: ['^a$<SKIPLINES>^from <HOST>$'], maxlines: 2 }));
   assert.ok(mayMatch(cf, 'anything'));
 });
+
+test('the last-held hint never changes an answer, whatever the order of lines', () => {
+  // Same verdict as a fresh pre-check (no hint) on every line of a shuffled stream, where
+  // lines of one branch follow lines of another: successes, failures, pref misses.
+  const r = rng(99);
+  const filters = stockFilters('{^LN-BEG}');
+  const cf = compileFilter(def({
+    prefregex: String.raw`^ \S+ gate: <F-CONTENT>.+</F-CONTENT>$`,
+    failregex: ['^denied <HOST>$', '^refused <HOST> twice$'],
+    successregex: [String.raw`^ \S+ other: welcome <HOST>$`, String.raw`^ \S+ other: hello <HOST>$`],
+  }));
+  const own = [
+    'gate: denied 192.0.2.1', 'gate: refused 192.0.2.1 twice', 'door: denied 192.0.2.1', 'gate: refused 192.0.2.1',
+    'other: welcome 192.0.2.1', 'other: hello 192.0.2.1', 'gate: other: hello', 'nothing at all',
+  ];
+  let yes = 0;
+  let no = 0;
+  for (let i = 0; i < 4000; i++) {
+    const raw = `Mar  3 10:00:00 ${r() < 0.5 ? `h ${own[Math.floor(r() * own.length)]!}` : generate(r).slice(1)}`;
+    for (const f of [cf, ...filters]) {
+      const got = mayMatch(f, raw);
+      const p = f.precheck;
+      const fresh = p === undefined ? true : mayMatch({ ...f, precheck: { ...p, lastHeld: -1 } }, raw);
+      assert.equal(got, fresh, `${f.name} (hint ${p?.lastHeld}): ${raw}`);
+      if (got) yes++;
+      else no++;
+    }
+  }
+  assert.ok(yes > 1000 && no > 1000, `both answers must be exercised (${yes} / ${no})`);
+});
