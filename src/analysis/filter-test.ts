@@ -3,7 +3,7 @@
 // per-regex hits, date-template hits, lines matched / missed / ignored. Synchronous per line;
 // it never reads files or clocks. Every line is judged by the evaluator alone.
 
-import type { CompiledFilter } from '../filter/compile-filter.js';
+import { LAST_HELD, type CompiledFilter } from '../filter/compile-filter.js';
 import { createLineProcessor } from '../filter/line-processor.js';
 import { matchLine } from '../filter/match-line.js';
 import { mayMatch } from '../filter/may-match.js';
@@ -186,7 +186,7 @@ export function createFilterTest(opts: FilterTestOptions): FilterTest {
   const pref = cf.prefregex;
   const prefOnly: CompiledFilter | undefined = pref === undefined || cf.precheck === undefined
     ? undefined
-    : { ...cf, precheck: { pref: cf.precheck.pref, fail: [[]], success: [], lastHeld: -1 } };
+    : { ...cf, precheck: { pref: cf.precheck.pref, fail: [[]], success: [], [LAST_HELD]: -1 } };
   const owned = new Map<string, string>();
   const own = (value: string): string => {
     let v = owned.get(value);

@@ -43,10 +43,14 @@ export interface Precheck {
   success: LiteralCheck[][][];
   /**
    * mayMatch's hint, the branch that held last (-1: none yet): success[b] for b below
-   * success.length, else fail[b - success.length]. A per-thread cache that never changes an answer.
+   * success.length, else fail[b - success.length]. A per-thread cache that never changes an
+   * answer; symbol-keyed, so plan fingerprints and structured clones leave it out.
    */
-  lastHeld: number;
+  [LAST_HELD]: number;
 }
+
+/** Key of Precheck's mutable hint (see there). */
+export const LAST_HELD: unique symbol = Symbol('lastHeld');
 
 /** A filter ready for per-line matching. */
 export interface CompiledFilter {
@@ -127,7 +131,7 @@ export function compileFilter(def: FilterDefinition, opts: CompileOptions = {}):
         pref: prefregex?.literals ?? [],
         fail: failregex.map((p) => p.literals),
         success: successregex.map((p) => p.literals),
-        lastHeld: -1,
+        [LAST_HELD]: -1,
       },
   };
 }

@@ -3,7 +3,7 @@
 // turn into a failure or success (the literals come from the compiled patterns,
 // extract-literals.ts). The miss path allocates nothing: includes() and test() only.
 
-import type { CompiledFilter, LiteralCheck } from './compile-filter.js';
+import { LAST_HELD, type CompiledFilter, type LiteralCheck } from './compile-filter.js';
 
 /** False only when no failregex/successregex can match the raw line. */
 export function mayMatch(cf: CompiledFilter, line: string): boolean {
@@ -13,7 +13,7 @@ export function mayMatch(cf: CompiledFilter, line: string): boolean {
   // of logins, a dictionary attack), and a hit settles the line with its own two or three
   // literals instead of first missing every other branch (each miss scans the whole line).
   // The answer is an OR over all branches, so the order never changes it.
-  const first = p.lastHeld;
+  const first = p[LAST_HELD];
   const ns = p.success.length;
   let pref = UNKNOWN;
   if (first >= 0) {
@@ -27,7 +27,7 @@ export function mayMatch(cf: CompiledFilter, line: string): boolean {
   // Successes first: on a busy server most candidate lines are logins.
   for (let i = 0; i < ns; i++) {
     if (i !== first && allHold(p.success[i]!, line)) {
-      p.lastHeld = i;
+      p[LAST_HELD] = i;
       return true;
     }
   }
@@ -36,7 +36,7 @@ export function mayMatch(cf: CompiledFilter, line: string): boolean {
   if (pref === FAILS) return false;
   for (let i = 0; i < p.fail.length; i++) {
     if (i + ns !== first && allHold(p.fail[i]!, line)) {
-      p.lastHeld = i + ns;
+      p[LAST_HELD] = i + ns;
       return true;
     }
   }

@@ -8,7 +8,7 @@ import { loadFilter } from '../../../src/config/load-filter.js';
 import { loadStockMailFilters } from '../../support/stock-mail-filters.js';
 import type { FilterDefinition } from '../../../src/types.js';
 import type { CompiledFilter } from '../../../src/filter/compile-filter.js';
-import { compileFilter } from '../../../src/filter/compile-filter.js';
+import { LAST_HELD, compileFilter } from '../../../src/filter/compile-filter.js';
 import { matchLine } from '../../../src/filter/match-line.js';
 import { mayMatch } from '../../../src/filter/may-match.js';
 import { mulberry32 as rng } from '../../support/mulberry32.js';
@@ -167,8 +167,8 @@ test('the last-held hint never changes an answer, whatever the order of lines', 
     for (const f of [cf, ...filters]) {
       const got = mayMatch(f, raw);
       const p = f.precheck;
-      const fresh = p === undefined ? true : mayMatch({ ...f, precheck: { ...p, lastHeld: -1 } }, raw);
-      assert.equal(got, fresh, `${f.name} (hint ${p?.lastHeld}): ${raw}`);
+      const fresh = p === undefined ? true : mayMatch({ ...f, precheck: { ...p, [LAST_HELD]: -1 } }, raw);
+      assert.equal(got, fresh, `${f.name} (hint ${p?.[LAST_HELD]}): ${raw}`);
       if (got) yes++;
       else no++;
     }

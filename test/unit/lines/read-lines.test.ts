@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
+import { GUNZIP_CHUNK } from '../../../src/decode/open-decoded.js';
 import { DEFAULT_MAX_LINE_LENGTH, readLines, type ReadLinesOptions } from '../../../src/lines/read-lines.js';
 
 let root = '';
@@ -230,7 +231,9 @@ describe('readLines with a gate (#4)', () => {
   });
 
   it('reports progress after every chunk, ending with the totals', async () => {
-    const data = messy();
+    // Six gunzip chunks of text at least, each followed by a report.
+    const one = messy();
+    const data = Buffer.concat(new Array<Buffer>(Math.ceil((6 * GUNZIP_CHUNK) / one.length)).fill(one));
     const path = write('progress.gz', gzipSync(data));
     const seen: Array<[number, number]> = [];
     const { result } = await collect(path, { gate: hitGate('auth failed'), onChunk: (lines, chars) => seen.push([lines, chars]) });
