@@ -2,6 +2,7 @@
 // interned into dense indices of the store. Analyses key typed arrays by id index instead
 // of hashing strings, a hit costs ~30 bytes instead of an object, and a file's store
 // crosses a worker_threads boundary as a few transferred buffers.
+import { dottedQuad } from '../enrich/dotted-quad.js';
 import type { Outcome } from '../jail/simulate.js';
 import type { EpochMs, Hit, HitKind } from '../types.js';
 
@@ -34,10 +35,52 @@ export class StringTable {
   // address normaliser hands out one shared string per address), so most lookups end here.
   #last = '';
   #lastIndex = -1;
+  // With `quads`: dotted-quad values (nearly every id) also by their 32-bit number, in an
+  // open-addressing table of typed arrays. An integer hash and one probe replace hashing a
+  // string into a large Map, a cache miss or three per hit (#4). Slot: the number, and the
+  // value's index + 1 (0 = empty). Other values only go through the Map.
+  #quadKeys: Int32Array | undefined;
+  #quadCodes = new Int32Array(0);
+  #quadShift = 0;
+  #quads = 0;
+
+  /** `quads`: expect many dotted-quad values (an id table). */
+  constructor(quads = false) {
+    if (quads) this.#quadTable(1024);
+  }
 
   /** The index of `s`, adding it when new. */
   intern(s: string): number {
     if (s === this.#last && this.#lastIndex >= 0) return this.#lastIndex;
+    const keys = this.#quadKeys;
+    const q = keys === undefined ? -1 : dottedQuad(s);
+    let i: number;
+    if (q < 0) i = this.#intern(s);
+    else {
+      const codes = this.#quadCodes;
+      const mask = keys!.length - 1;
+      let slot = Math.imul(q, 0x9e3779b1) >>> this.#quadShift;
+      for (;;) {
+        const code = codes[slot]!;
+        if (code === 0) {
+          i = this.#intern(s);
+          this.#addQuad(q, i, slot);
+          break;
+        }
+        // dottedQuad reads only the canonical spelling: one number, one text.
+        if (keys![slot] === (q | 0)) {
+          i = code - 1;
+          break;
+        }
+        slot = (slot + 1) & mask;
+      }
+    }
+    this.#last = this.values[i]!; // the detached copy: s may be a slice of a reader chunk
+    this.#lastIndex = i;
+    return i;
+  }
+
+  #intern(s: string): number {
     let i = this.#index.get(s);
     if (i === undefined) {
       i = this.values.length;
@@ -45,9 +88,32 @@ export class StringTable {
       this.values.push(s.length > 12 ? (' ' + s).slice(1) : s);
       this.#index.set(this.values[i]!, i);
     }
-    this.#last = this.values[i]!; // the detached copy: s may be a slice of a reader chunk
-    this.#lastIndex = i;
     return i;
+  }
+
+  #addQuad(q: number, i: number, slot: number): void {
+    this.#quadKeys![slot] = q | 0;
+    this.#quadCodes[slot] = i + 1;
+    if (++this.#quads * 2 > this.#quadKeys!.length) {
+      const keys = this.#quadKeys!;
+      const codes = this.#quadCodes;
+      this.#quadTable(keys.length * 2);
+      for (let k = 0; k < keys.length; k++) if (codes[k] !== 0) this.#place(keys[k]!, codes[k]!);
+    }
+  }
+
+  #quadTable(size: number): void {
+    this.#quadKeys = new Int32Array(size);
+    this.#quadCodes = new Int32Array(size);
+    this.#quadShift = 32 - Math.log2(size);
+  }
+
+  #place(key: number, code: number): void {
+    const mask = this.#quadKeys!.length - 1;
+    let slot = Math.imul(key, 0x9e3779b1) >>> this.#quadShift;
+    while (this.#quadCodes[slot] !== 0) slot = (slot + 1) & mask;
+    this.#quadKeys![slot] = key;
+    this.#quadCodes[slot] = code;
   }
 
   /** The index of `s`, or -1. */
@@ -111,7 +177,7 @@ export class HitStore {
     this.file = new Uint32Array(n);
     this.line = new Uint32Array(n);
     this.outcome = new Uint8Array(n);
-    this.ids = tables?.ids ?? new StringTable();
+    this.ids = tables?.ids ?? new StringTable(true);
     this.users = tables?.users ?? new StringTable();
     this.texts = undefined;
   }
