@@ -51,6 +51,7 @@ function* walk(v: unknown, depth: number): Generator<string> {
   }
   const pad = INDENT.repeat(depth + 1);
   if (Array.isArray(v) || v instanceof LazyList) {
+    if (depth + 1 >= WALK_DEPTH) return yield* inBlocks(v as Iterable<unknown>, depth);
     let first = true;
     for (const element of v as Iterable<unknown>) {
       yield (first ? '[\n' : ',\n') + pad;
@@ -70,6 +71,48 @@ function* walk(v: unknown, depth: number): Generator<string> {
     yield* walk(member, depth + 1);
   }
   yield first ? '{}' : '\n' + INDENT.repeat(depth) + '}';
+}
+
+// The elements of an array at `depth`, stringified a block at a time: each block inside
+// `depth` wrapping arrays, so that JSON.stringify indents the elements itself and only the
+// wrapper's brackets are cut off (no per-element call and re-indenting copy, #4).
+// JSON.stringify treats array elements exactly as walk does (toJSON, boxes, null slots).
+function* inBlocks(items: Iterable<unknown>, depth: number): Generator<string> {
+  let open = '';
+  let close = '';
+  for (let k = 0; k <= depth; k++) {
+    open += INDENT.repeat(k) + '[\n';
+    close = '\n' + INDENT.repeat(k) + ']' + close;
+  }
+  // Elements per block: from one, doubled up to MAX_BLOCK while a block's text stays under a
+  // quarter piece, halved when it is over half a piece: a piece holds a few blocks at most.
+  let size = 1;
+  let block: unknown[] = [];
+  let first = true;
+  const flush = (): string => {
+    const text = JSON.stringify(nest(block, depth), null, 2);
+    if (text.length > PIECE_CHARS / 2) size = Math.max(1, size >> 1);
+    else if (text.length < PIECE_CHARS / 4 && size < MAX_BLOCK) size <<= 1;
+    block = [];
+    const body = text.slice(open.length, text.length - close.length);
+    const out = (first ? '[\n' : ',\n') + body;
+    first = false;
+    return out;
+  };
+  for (const item of items) {
+    block.push(item);
+    if (block.length >= size) yield flush();
+  }
+  if (block.length > 0) yield flush();
+  yield first ? '[]' : '\n' + INDENT.repeat(depth) + ']';
+}
+
+const MAX_BLOCK = 32;
+
+function nest(block: unknown[], depth: number): unknown {
+  let v: unknown = block;
+  for (let k = 0; k < depth; k++) v = [v];
+  return v;
 }
 
 function printable(v: unknown): boolean {

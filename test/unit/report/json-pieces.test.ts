@@ -41,6 +41,20 @@ describe('safeJsonPieces', () => {
     }
   });
 
+  it('equals toSafeJson(value, 2) for arrays stringified in blocks: every length, odd elements, big ones', () => {
+    const odd = [undefined, () => 1, Symbol('s'), null, { toJSON: () => ({ via: 'toJSON' }) }, Object(3), [], {}, 'x\u2028'];
+    for (const n of [0, 1, 2, 31, 32, 33, 64, 65, 100]) {
+      const list = Array.from({ length: n }, (_, i) => (i % 7 === 3 ? odd[i % odd.length] : { i, tags: ['a', `b${i}`], nested: { deep: [i, [i]] } }));
+      const doc = { top: list, lazy: new LazyList(list, (x) => x), deeper: { again: list } };
+      assert.equal(joined(doc), toSafeJson(doc, 2), `length ${n}`);
+    }
+    // Elements of over half a piece shrink the blocks; pieces stay under two PIECE_CHARS.
+    const huge = { rows: Array.from({ length: 40 }, (_, i) => ({ i, text: 'y'.repeat(i % 3 === 0 ? PIECE_CHARS : 200) })) };
+    const pieces = [...safeJsonPieces(huge)];
+    assert.equal(pieces.join(''), toSafeJson(huge, 2));
+    for (const p of pieces.slice(0, -1)) assert.ok(p.length < 3 * PIECE_CHARS, `${p.length}`);
+  });
+
   it('cuts a large document into pieces of about PIECE_CHARS', () => {
     const big = { ips: Array.from({ length: 20000 }, (_, i) => ({ ip: `198.51.100.${i % 256}`, n: i, users: ['a', 'b'] })) };
     const pieces = [...safeJsonPieces(big)];
