@@ -3,7 +3,7 @@
 // are never read again. Pure and deterministic; the recommendation rule lives here so
 // every renderer shows the same choice (README "banreplay tune").
 import { BanMemory, type BanTimeIncrement } from '../jail/ban-time-increment.js';
-import { createJailSimulator, type JailResult } from '../jail/simulate.js';
+import { createJailSimulator, type JailSimulator } from '../jail/simulate.js';
 import { FAILURE, SUCCESS, type HitStore, type StringTable } from '../pipeline/hit-store.js';
 import type { PlannedJail } from '../pipeline/replay.js';
 import type { CountingMode, EpochMs, FileStats, WhileBannedMode } from '../types.js';
@@ -242,9 +242,10 @@ function tuneOneJail(
   let stamp = 0;
 
   const rows = settings.map((setting): TuneRow => {
-    const result = simulate(jail, setting, opts.counting, stream, ids, ignore, opts);
-    const figures = banFigures(result);
-    const banned = new Set(result.bans.map((b) => b.id));
+    const sim = simulate(jail, setting, opts.counting, stream, ids, ignore, opts);
+    const figures = banFigures(sim);
+    const banned = new Set<string>();
+    sim.forEachBannedId((id) => banned.add(id));
     stamp++;
     let bannedConsidered = 0;
     for (const id of banned) {
@@ -302,7 +303,7 @@ function simulate(
   ids: readonly string[],
   ignore: ((id: string) => boolean) | undefined,
   opts: TuneOptions,
-): JailResult {
+): JailSimulator {
   const increment = setting.increment ? (jail.increment ?? opts.increment) : undefined;
   const sim = createJailSimulator({
     name: jail.spec.name,
@@ -311,24 +312,23 @@ function simulate(
     bantime: setting.bantime,
     counting,
     whileBanned: opts.whileBanned,
+    codes: ids,
     ...(ignore !== undefined ? { ignore } : {}),
     // Each grid point is its own history: the memory of earlier bans starts empty every time.
     ...(increment !== undefined ? { increment, memory: new BanMemory() } : {}),
   });
-  // The interned strings themselves: no allocation per failure.
+  // By id code (no string look-up per failure). The simulator is read through banTotals and
+  // forEachBannedId: no object per ban, no per-id tallies.
   const { times, codes } = stream;
-  for (let i = 0; i < codes.length; i++) sim.add(times[i]!, ids[codes[i]!]!);
-  return sim.finish();
+  for (let i = 0; i < codes.length; i++) sim.addCoded(times[i]!, codes[i]!);
+  return sim;
 }
 
-function banFigures(result: JailResult): TuneBanFigures {
+function banFigures(sim: JailSimulator): TuneBanFigures {
   const banned = new Set<string>();
-  let blocked = 0;
-  for (const b of result.bans) {
-    banned.add(b.id);
-    blocked += b.blocked;
-  }
-  return { addressesBanned: banned.size, banEvents: result.bans.length, blocked };
+  sim.forEachBannedId((id) => banned.add(id));
+  const { events, blocked } = sim.banTotals();
+  return { addressesBanned: banned.size, banEvents: events, blocked };
 }
 
 /**

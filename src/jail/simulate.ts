@@ -31,6 +31,8 @@ export interface JailParams {
   memory?: BanMemory;
   /** Called at each new ban (not at a prolongation), e.g. to feed a recidive jail. */
   onBan?: (ban: Readonly<BanEvent>) => void;
+  /** The ids addCoded numbers, by code (a HitStore's `ids.values`). */
+  codes?: readonly string[];
 }
 
 /**
@@ -44,8 +46,20 @@ export type Outcome = 'ignored' | 'counted' | 'banned' | 'blocked' | 'prolonged'
 export interface JailSimulator {
   /** Feed one failure; calls must be in non-decreasing time order (out-of-order times behave like fail2ban's adjustTime: earlier times do not move lastTime). */
   add(time: EpochMs, id: string): Outcome;
-  /** Finish: returns bans (BanEvent from src/types.ts, in start order) and per-id tallies. */
-  finish(): JailResult;
+  /**
+   * add() for the id `JailParams.codes[code]`: a caller that numbers its ids densely (a
+   * HitStore's id codes) spares a string-keyed look-up per failure and a string per id (#4).
+   */
+  addCoded(time: EpochMs, code: number): Outcome;
+  /**
+   * Finish: returns bans (BanEvent from src/types.ts, in start order) and per-id tallies
+   * (left empty with `tallies: false`, for callers that only read the bans).
+   */
+  finish(opts?: { tallies?: boolean }): JailResult;
+  /** Ban events so far and the failures they blocked (finish's bans, counted). */
+  banTotals(): { events: number; blocked: number };
+  /** Calls `f` with the id of every ban so far, in creation order. */
+  forEachBannedId(f: (id: string) => void): void;
   /** Number of ids currently holding counting or ban state (the bounded part of memory). */
   liveStates(): number;
   /**
@@ -136,8 +150,16 @@ class Simulator implements JailSimulator {
   private addsSinceSweep = 0;
 
   // Per-id tallies, indexed by id number (first-seen order). Never evicted.
-  private readonly ids = new Map<string, number>();
+  // An id's text is `codes[codeOf[i]]` for one first fed by addCoded, else in `texts`: a
+  // simulator fed by codes (tune runs a hundred-odd) keeps no string and hashes none.
+  private readonly codes: readonly string[];
+  private codeOf = new Int32Array(INITIAL_IDS).fill(NONE);
+  private readonly texts = new Map<number, string>();
+  /** Id numbers by text, for add() and absorb(); built on first use. */
+  private byText: Map<string, number> | undefined;
   private idCount = 0;
+  /** addCoded: the id number of each caller code (NONE: not seen yet). */
+  private idOfCode = new Int32Array(0);
   private counted = new Uint32Array(INITIAL_IDS);
   private blocked = new Uint32Array(INITIAL_IDS);
   private ignored = new Uint32Array(INITIAL_IDS);
@@ -168,7 +190,15 @@ class Simulator implements JailSimulator {
   private freeSlots = new Int32Array(INITIAL_SLOTS);
   private freeTop = 0;
 
-  private readonly bans: BanEvent[] = [];
+  // Bans in creation order, in columns: an object per ban only when one is handed out (onBan,
+  // finish). Tune runs a hundred simulators with hundreds of thousands of bans between them (#4).
+  private events = 0;
+  private evId = new Int32Array(INITIAL_SLOTS);
+  private evStart = new Float64Array(INITIAL_SLOTS);
+  /** End in ms; NaN for a permanent ban (BanEvent.end undefined). */
+  private evEnd = new Float64Array(INITIAL_SLOTS);
+  private evFailures = new Float64Array(INITIAL_SLOTS);
+  private evBlocked = new Float64Array(INITIAL_SLOTS);
   private readonly prolongations: BanProlongation[] = [];
 
   constructor(p: JailParams) {
@@ -190,6 +220,7 @@ class Simulator implements JailSimulator {
     this.increment = p.increment;
     this.memory = p.memory;
     this.onBan = p.onBan;
+    this.codes = p.codes ?? [];
     this.sweepEveryMs = Math.max(this.findMs, MIN_SWEEP_MS);
     if (this.window) {
       if (p.maxretry > MAX_WINDOW_RETRY) throw new RangeError(`jail ${p.name}: window counting supports maxretry up to ${MAX_WINDOW_RETRY}`);
@@ -206,23 +237,37 @@ class Simulator implements JailSimulator {
   }
 
   absorb(time: EpochMs, id: string): boolean {
-    const idx = this.ids.get(id);
+    const idx = this.textIndex().get(id);
     if (idx === undefined) return false;
     const slot = this.slotOf[idx]!;
     if (slot === NONE) return false;
     const ban = this.banOf[slot]!;
     if (ban === NONE || !(Math.max(time, this.now) <= this.banEnd[slot]!)) return false;
-    this.bans[ban]!.blocked++;
+    this.evBlocked[ban]!++;
     this.duringBan[idx]!++;
     this.blocked[idx]!++;
     return true;
   }
 
   add(time: EpochMs, id: string): Outcome {
-    if (!Number.isFinite(time)) throw new RangeError(`jail ${this.name}: failure time must be finite`);
-    let idx = this.ids.get(id);
-    if (idx === undefined) idx = this.newId(id);
+    return this.addAt(time, this.textIndex().get(id) ?? this.newId(id), id);
+  }
 
+  addCoded(time: EpochMs, code: number): Outcome {
+    const id = this.codes[code];
+    if (id === undefined) throw new RangeError(`jail ${this.name}: no id has code ${code}`);
+    let idx = code < this.idOfCode.length ? this.idOfCode[code]! : NONE;
+    if (idx === NONE) {
+      // A new code is a new id, unless add() saw that text first.
+      idx = this.byText?.get(id) ?? this.newId(id, code);
+      if (code >= this.idOfCode.length) this.idOfCode = growI32(this.idOfCode, Math.max(code + 1, this.idOfCode.length * 2, 1024));
+      this.idOfCode[code] = idx;
+    }
+    return this.addAt(time, idx, id);
+  }
+
+  private addAt(time: EpochMs, idx: number, id: string): Outcome {
+    if (!Number.isFinite(time)) throw new RangeError(`jail ${this.name}: failure time must be finite`);
     let flags = this.flags[idx]!;
     if ((flags & FLAG_KNOWN) === 0) {
       flags = FLAG_KNOWN | (this.ignore?.(id) === true ? FLAG_IGNORED : 0);
@@ -248,7 +293,7 @@ class Simulator implements JailSimulator {
       if (ban !== NONE) {
         // Unban happens strictly after the end (banmanager.unBanList: time > eob).
         if (this.now <= this.banEnd[slot]!) {
-          this.bans[ban]!.blocked++;
+          this.evBlocked[ban]!++;
           this.duringBan[idx]!++;
           if (this.block) {
             this.blocked[idx]!++;
@@ -268,10 +313,10 @@ class Simulator implements JailSimulator {
     return this.trigger(slot, idx, id, failures, activeBan);
   }
 
-  finish(): JailResult {
+  finish(opts: { tallies?: boolean } = {}): JailResult {
     const tallies = new Map<string, IdTally>();
-    for (const [id, i] of this.ids) {
-      tallies.set(id, {
+    if (opts.tallies !== false) for (let i = 0; i < this.idCount; i++) {
+      tallies.set(this.textOf(i), {
         counted: this.counted[i]!,
         blocked: this.blocked[i]!,
         ignored: this.ignored[i]!,
@@ -279,9 +324,35 @@ class Simulator implements JailSimulator {
         duringBan: this.duringBan[i]!,
       });
     }
+    const bans = new Array<BanEvent>(this.events);
+    for (let e = 0; e < this.events; e++) bans[e] = this.eventAt(e);
     // Array.prototype.sort is stable: equal starts keep creation order.
-    const bans = this.bans.map((b) => ({ ...b })).sort((a, b) => a.start - b.start);
+    bans.sort((a, b) => a.start - b.start);
     return { bans, tallies, prolongations: this.prolongations.map((p) => ({ ...p })) };
+  }
+
+  /** Ban events (creation order) and failures blocked by them, without an object per ban. */
+  banTotals(): { events: number; blocked: number } {
+    let blocked = 0;
+    for (let e = 0; e < this.events; e++) blocked += this.evBlocked[e]!;
+    return { events: this.events, blocked };
+  }
+
+  /** Calls `f` with the id of every ban, in creation order (an id once per ban). */
+  forEachBannedId(f: (id: string) => void): void {
+    for (let e = 0; e < this.events; e++) f(this.textOf(this.evId[e]!));
+  }
+
+  private eventAt(e: number): BanEvent {
+    const end = this.evEnd[e]!;
+    return {
+      jail: this.name,
+      id: this.textOf(this.evId[e]!),
+      start: this.evStart[e]!,
+      end: Number.isNaN(end) ? undefined : end,
+      failures: this.evFailures[e]!,
+      blocked: this.evBlocked[e]!,
+    };
   }
 
   /**
@@ -433,19 +504,23 @@ class Simulator implements JailSimulator {
       const previousEnd = this.banEnd[slot]!;
       if (!(end > previousEnd)) return 'counted';
       this.banEnd[slot] = end;
-      const ban = this.bans[activeBan]!;
-      ban.end = end;
-      this.prolongations.push({ id, banStart: ban.start, time: start, previousEnd, end });
+      this.evEnd[activeBan] = end;
+      this.prolongations.push({ id, banStart: this.evStart[activeBan]!, time: start, previousEnd, end });
       return 'prolonged';
     }
     if (this.memory !== undefined && !permanent) end = start + this.newBanTime(slot, id, start) * 1000;
     else if (this.memory !== undefined) this.newBanTime(slot, id, start);
-    this.banOf[slot] = this.bans.length;
+    const e = this.events++;
+    if (e === this.evId.length) this.growEvents();
+    this.evId[e] = idx;
+    this.evStart[e] = start;
+    this.evEnd[e] = permanent ? NaN : end;
+    this.evFailures[e] = failures;
+    this.evBlocked[e] = 0;
+    this.banOf[slot] = e;
     this.banEnd[slot] = end;
-    const event: BanEvent = { jail: this.name, id, start, end: permanent ? undefined : end, failures, blocked: 0 };
-    this.bans.push(event);
     this.banCount[idx]!++;
-    this.onBan?.(event);
+    this.onBan?.(this.eventAt(e));
     return 'banned';
   }
 
@@ -462,7 +537,13 @@ class Simulator implements JailSimulator {
     this.addsSinceSweep = 0;
   }
 
-  private newId(id: string): number {
+  private textOf(idx: number): string {
+    const code = this.codeOf[idx]!;
+    return code !== NONE ? this.codes[code]! : this.texts.get(idx)!;
+  }
+
+  // A new id number for `id`, given with its code by addCoded, else kept as text.
+  private newId(id: string, code = NONE): number {
     const idx = this.idCount++;
     if (idx === this.counted.length) {
       const n = idx * 2;
@@ -475,9 +556,29 @@ class Simulator implements JailSimulator {
       flags.set(this.flags);
       this.flags = flags;
       this.slotOf = growI32(this.slotOf, n);
+      this.codeOf = growI32(this.codeOf, n);
     }
-    this.ids.set(id, idx);
+    this.codeOf[idx] = code;
+    if (code === NONE) this.texts.set(idx, id);
+    this.byText?.set(id, idx);
     return idx;
+  }
+
+  private textIndex(): Map<string, number> {
+    if (this.byText === undefined) {
+      this.byText = new Map<string, number>();
+      for (let i = 0; i < this.idCount; i++) this.byText.set(this.textOf(i), i);
+    }
+    return this.byText;
+  }
+
+  private growEvents(): void {
+    const n = this.evId.length * 2;
+    this.evId = growI32(this.evId, n);
+    this.evStart = growF64(this.evStart, n);
+    this.evEnd = growF64(this.evEnd, n);
+    this.evFailures = growF64(this.evFailures, n);
+    this.evBlocked = growF64(this.evBlocked, n);
   }
 
   private allocSlot(idx: number): number {

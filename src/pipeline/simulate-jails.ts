@@ -28,6 +28,7 @@ export function simulateJails(
       bantime: j.spec.bantime,
       counting: opts.counting,
       whileBanned: opts.whileBanned,
+      codes: hits.ids.values,
       ...(j.ignore !== undefined ? { ignore: j.ignore } : {}),
       ...(memory !== undefined ? { memory } : {}),
       ...(j.increment !== undefined ? { increment: j.increment } : {}),
@@ -50,12 +51,11 @@ export function simulateJails(
     const j = jail[i]!;
     if (kind[i] !== FAILURE || recidiveJail[j] === true) continue;
     const t = time[i]!;
-    const who = ids[id[i]!]!;
-    if (blockAcross && absorbedBy(recidives, t, who)) {
+    if (blockAcross && absorbedBy(recidives, t, ids[id[i]!]!)) {
       outcome[i] = OUTCOME_BLOCKED;
       continue;
     }
-    outcome[i] = outcomeCode(sims[j]!.add(t, who));
+    outcome[i] = outcomeCode(sims[j]!.addCoded(t, id[i]!));
   }
   return sims.map((s) => s.finish());
 }
