@@ -3,7 +3,7 @@
 // error is a SourceError naming the path, emitted after the bytes decoded before it (all
 // of them on truncation; before corrupt data, all but RECOVERY_CHUNK bytes of a file, and
 // all but STDIN_GUNZIP_CHUNK of standard input). Never reads `process`.
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { SourceError } from '../errors.js';
@@ -61,11 +61,19 @@ export async function openDecoded(file: SourceFile, stdin: NodeJS.ReadableStream
   if (!gzip) return { stream: relabelErrors(path, source, false, undefined), gzip };
   const fromFile = path !== '-';
   const bytes = pipeline(source, createGunzip({ chunkSize: fromFile ? GUNZIP_CHUNK : STDIN_GUNZIP_CHUNK }), noop);
-  return { stream: relabelErrors(path, bytes, true, fromFile ? () => gunzipFile(path, RECOVERY_CHUNK) : undefined), gzip };
+  return { stream: relabelErrors(path, bytes, true, fromFile ? () => regunzip(file) : undefined), gzip };
 }
 
-function gunzipFile(path: string, chunkSize: number): Readable {
-  return pipeline(createReadStream(path, { highWaterMark: 64 * 1024 }), createGunzip({ chunkSize }), noop);
+// The file gunzipped again from its start in RECOVERY_CHUNK pieces, when it can be read the
+// same way twice: a regular file of the size it had when listed (not a FIFO, not rewritten).
+function regunzip(file: SourceFile): Readable | undefined {
+  try {
+    const st = statSync(file.path);
+    if (!st.isFile() || (file.size !== undefined && st.size !== file.size)) return undefined;
+  } catch {
+    return undefined;
+  }
+  return pipeline(createReadStream(file.path, { highWaterMark: 64 * 1024 }), createGunzip({ chunkSize: RECOVERY_CHUNK }), noop);
 }
 
 function noop(): void {}
@@ -74,7 +82,7 @@ function noop(): void {}
 // SourceError. The error listener is attached at once, so an error before the consumer
 // starts reading is kept, not thrown; destroying the result closes the file. With `reread`,
 // a corrupt gzip is decoded again in small chunks before its error is passed on (recoverTail).
-function relabelErrors(path: string, bytes: Readable, gzip: boolean, reread: (() => Readable) | undefined): Readable {
+function relabelErrors(path: string, bytes: Readable, gzip: boolean, reread: (() => Readable | undefined) | undefined): Readable {
   let current = bytes;
   const out = new Readable({
     highWaterMark: READ_CHUNK,
@@ -101,8 +109,9 @@ function relabelErrors(path: string, bytes: Readable, gzip: boolean, reread: (()
   bytes.once('error', (err) =>
     queueMicrotask(() => {
       const error = toSourceError(path, err, gzip);
-      if (reread === undefined || !lostOutput(err) || out.destroyed) return out.destroy(error);
-      current = recoverTail(reread(), delivered, out, error);
+      const again = reread !== undefined && lostOutput(err) && !out.destroyed ? reread() : undefined;
+      if (again === undefined) return out.destroy(error);
+      current = recoverTail(again, delivered, out, error);
     }),
   );
   return out;

@@ -172,6 +172,21 @@ describe('openDecoded: errors carry the path, after the good bytes', () => {
     assert.ok(data.length >= reference.data.length - RECOVERY_CHUNK, `${data.length} of ${reference.data.length}`);
   });
 
+  it('does not re-read a FIFO with corrupt gzip data: the error comes, nothing hangs', { timeout: 20_000 }, async () => {
+    const text = Buffer.from(numbered(20000));
+    const gz = Buffer.from(gzipSync(text, { level: 1 }));
+    const at = Math.floor(gz.length * 0.7);
+    for (let i = 0; i < 64; i++) gz[at + i] = (gz[at + i] as number) ^ 0x5a;
+    const reference = await drain(createGunzip({ chunkSize: 1024 }).end(gz));
+    const fifo = join(root, 'corrupt-pipe');
+    execFileSync('mkfifo', [fifo]);
+    createWriteStream(fifo).end(gz);
+    const { data, error } = await drain((await openDecoded({ path: fifo, mtimeMs: undefined, size: undefined }, undefined)).stream);
+    assert.ok(error instanceof SourceError);
+    assert.ok(reference.data.subarray(0, data.length).equals(data));
+    assert.ok(data.length >= reference.data.length - GUNZIP_CHUNK, `${data.length} of ${reference.data.length}`);
+  });
+
   it('gunzips standard input in small chunks (it cannot be read twice)', async () => {
     const text = Buffer.from(numbered(20000));
     const gz = Buffer.from(gzipSync(text, { level: 1 }));
