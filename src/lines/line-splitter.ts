@@ -28,6 +28,11 @@ export interface SplitterOptions {
   gate?: LineGate | undefined;
   /** With a gate: the first this many lines are delivered whatever the gate says. */
   head?: number | undefined;
+  /**
+   * Checked after each delivered line: once aborted, nothing more is split or counted, so
+   * `lines` ends at the line that was being handled, wherever the chunk ends.
+   */
+  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -54,6 +59,9 @@ export class LineSplitter {
   private readonly maxCarry: number;
   private readonly gate: LineGate | undefined;
   private readonly head: number;
+  private readonly signal: AbortSignal | undefined;
+  /** The signal was seen aborted: every later byte is ignored. */
+  private halted = false;
   // The last line that was (or, with a gate, would have been) delivered: `last`, or
   // lastText[lastFrom, lastTo) when lastFrom ≥ 0, sliced only when asked for.
   private last = '';
@@ -70,6 +78,7 @@ export class LineSplitter {
     this.maxCarry = 3 * maxLength + 1;
     this.gate = opts.gate;
     this.head = opts.head ?? 0;
+    this.signal = opts.signal;
   }
 
   /** The last complete line so far that is not overlong, as it is (or would be, without a gate) delivered; '' if none. */
@@ -89,10 +98,11 @@ export class LineSplitter {
     if (n <= PIECE || n >= EXTERNAL_STRING) return this.#split(chunk);
     // Between the two, the latin1 copy would be a large in-heap string: V8 puts those in
     // large-object space, where building and slicing them is 3-4× slower (#4).
-    for (let at = 0; at < n; at += PIECE) this.#split(chunk.subarray(at, Math.min(n, at + PIECE)));
+    for (let at = 0; at < n && !this.halted; at += PIECE) this.#split(chunk.subarray(at, Math.min(n, at + PIECE)));
   }
 
   #split(chunk: Buffer): void {
+    if (this.halted) return;
     const length = chunk.length;
     let start = 0;
     if (this.skipping || this.carryLength > 0) {
@@ -102,6 +112,7 @@ export class LineSplitter {
         return;
       }
       this.finishCarried(chunk.subarray(0, nl));
+      if (this.halted) return;
       start = nl + 1;
     }
     if (start >= length) return;
@@ -139,10 +150,17 @@ export class LineSplitter {
           lastFrom = start;
           lastTo = end;
           // A hit at the newline itself cannot be a literal's (none holds one): harmless.
-          if (hit <= nl || lineNo <= head) onLine(text.slice(start, end), lineNo);
+          if (hit <= nl || lineNo <= head) {
+            onLine(text.slice(start, end), lineNo);
+            if (this.signal?.aborted === true) {
+              this.halted = true;
+              return this.keepLast(text, lastFrom, lastTo);
+            }
+          }
         }
       } else {
         if (this.deliverUtf8(chunk.toString('utf8', start, end), lineNo, !hasNul && isUtf8(chunk.subarray(start, end)))) lastFrom = -1;
+        if (this.halted) return;
         dirty = nextNonAscii(chunk, nl + 1, length);
       }
       start = nl + 1;
@@ -164,7 +182,7 @@ export class LineSplitter {
 
   /** Delivers a final line that has no newline. */
   end(): void {
-    if (this.skipping || this.carryLength > 0) this.finishCarried(Buffer.alloc(0));
+    if (!this.halted && (this.skipping || this.carryLength > 0)) this.finishCarried(Buffer.alloc(0));
   }
 
   // Completes the held line with `tail` (the bytes before its newline, or nothing at EOF).
@@ -197,7 +215,10 @@ export class LineSplitter {
     this.last = line;
     this.lastFrom = -1;
     const gate = this.gate;
-    if (gate === undefined || lineNo <= this.head || gate.next(line, 0) !== -1) this.onLine(line, lineNo);
+    if (gate === undefined || lineNo <= this.head || gate.next(line, 0) !== -1) {
+      this.onLine(line, lineNo);
+      if (this.signal?.aborted === true) this.halted = true;
+    }
     return true;
   }
 

@@ -52,10 +52,11 @@ class HandlerFailure extends Error {
 /**
  * Calls `onLine` synchronously for every line of `file` (with a gate: every line holding
  * a gate hit, and the first `head`), 1-based, CRLF stripped, invalid UTF-8 as U+FFFD; a
- * partial last line cut off by an error is dropped, and an abort takes effect at the next chunk.
+ * partial last line cut off by an error is dropped; an abort during a call to `onLine` ends the
+ * read at that line (`lines` counts up to it), one between calls at the next chunk.
  */
 export async function readLines(file: SourceFile, onLine: LineHandler, opts: ReadLinesOptions = {}): Promise<ReadResult> {
-  const splitter = new LineSplitter(onLine, opts.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH, { gate: opts.gate, head: opts.head });
+  const splitter = new LineSplitter(onLine, opts.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH, { gate: opts.gate, head: opts.head, signal: opts.signal });
   const onChunk = opts.onChunk;
   let chars = 0;
   let gzip = false;

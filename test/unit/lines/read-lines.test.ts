@@ -180,9 +180,24 @@ describe('readLines on damaged input: never rejects, keeps earlier lines', () =>
     }, { stdin, signal: ac.signal });
     stdin.write('first\nsecond\n');
     const result = await pending;
-    assert.deepEqual(seen, ['first', 'second']);
+    // An abort from inside the handler ends the read at that line, mid-chunk.
+    assert.deepEqual(seen, ['first']);
+    assert.equal(result.lines, 1);
     assert.equal(result.error?.message, '-: aborted');
     assert.equal(stdin.destroyed, true);
+    // The same for a line decoded as UTF-8 and for one completed across chunks.
+    for (const parts of [['ascii\nfïrst\nsecond\n'], ['ascii\nfir', 'st\nsecond\n']]) {
+      const input = new PassThrough();
+      const stop = new AbortController();
+      const got: string[] = [];
+      const run = readLines(file('-'), (line) => {
+        got.push(line);
+        if (line !== 'ascii') stop.abort();
+      }, { stdin: input, signal: stop.signal });
+      for (const p of parts) input.write(p);
+      const r = await run;
+      assert.deepEqual([got.slice(1), r.lines], [[parts.length === 1 ? 'fïrst' : 'first'], 2], parts.join('|'));
+    }
   });
 
   it('propagates an exception thrown by the line handler', async () => {
@@ -264,8 +279,8 @@ describe('readLines with a gate (#4)', () => {
     }, { stdin, signal: ac.signal, gate: hitGate('hit') });
     stdin.write('a\nfirst hit\nb\nsecond hit\n');
     const result = await pending;
-    assert.deepEqual(seen, ['first hit', 'second hit']);
+    assert.deepEqual(seen, ['first hit']);
     assert.equal(result.error?.message, '-: aborted');
-    assert.equal(result.lines, 4);
+    assert.equal(result.lines, 2);
   });
 });
