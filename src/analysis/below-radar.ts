@@ -308,6 +308,8 @@ export class RadarTally {
     const selectedLine = this.#selectedLine;
     const norm = this.#names.norm;
     const verdicts = new Array<Verdict | undefined>(listed.length);
+    // Group g is the simulators' id code g (its text only ever shows in their ban records).
+    const simKey = this.#key.map((key, g) => `${KINDS[this.#kind[g]!]}\u0000${key}`);
     const sims = jails.map((spec) =>
       createJailSimulator({
         name: spec.name,
@@ -316,9 +318,9 @@ export class RadarTally {
         bantime: spec.bantime,
         counting,
         whileBanned: 'block',
+        codes: simKey,
       }),
     );
-    const simKey = this.#key.map((key, g) => `${KINDS[this.#kind[g]!]}\u0000${key}`);
     const keys = new Int32Array(3);
     for (let s = 0; s < selected.length; s++) {
       const i = selected[s]!;
@@ -333,7 +335,7 @@ export class RadarTally {
       for (let k = 0; k < 3; k++) {
         const g = keys[k]!;
         if (g < 0 || listed[g] === 0) continue;
-        const o = sim.add(time[i]!, simKey[g]!);
+        const o = sim.addCoded(time[i]!, g);
         if (o !== 'banned' && o !== 'blocked') continue;
         let v = verdicts[g];
         if (v === undefined) verdicts[g] = v = { jails: new Set(), bans: 0, firstBan: undefined, blocked: 0, lastBlocked: -1, blockedIps: new Set() };
