@@ -25,8 +25,9 @@ export const READ_CHUNK = 1024 * 1024;
 /**
  * Size of gunzip's output buffer for a file. Each chunk costs two thread hand-offs (to the
  * pool and back, cross-core wake-ups that a VM pays dearly for) and a trip down the stream
- * pipeline: 512 KiB takes about 10 % less CPU over a corpus than 64 KiB (#4). The line
- * splitter cuts such a chunk into pieces small enough for V8's young generation.
+ * pipeline: 512 KiB takes about 10 % less CPU over a corpus than 64 KiB (#4), for some
+ * peak memory (glibc keeps freed chunks; bench/results.md). The line splitter cuts such a
+ * chunk into pieces small enough for V8's young generation.
  */
 export const GUNZIP_CHUNK = 512 * 1024;
 
@@ -120,8 +121,13 @@ function relabelErrors(path: string, bytes: Readable, gzip: boolean, reread: (()
 // A zlib error that dropped decoded bytes: corrupt data. Truncation (Z_BUF_ERROR) comes
 // after everything decodable was delivered.
 function lostOutput(err: unknown): boolean {
+  const code = errorCode(err);
+  return code !== undefined && code.startsWith('Z_') && code !== 'Z_BUF_ERROR';
+}
+
+function errorCode(err: unknown): string | undefined {
   const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
-  return typeof code === 'string' && code.startsWith('Z_') && code !== 'Z_BUF_ERROR';
+  return typeof code === 'string' ? code : undefined;
 }
 
 // Decodes the file again, skips the `skip` bytes already delivered and pushes what follows
@@ -145,11 +151,11 @@ function recoverTail(again: Readable, skip: number, out: Readable, error: Source
 /** Wraps a read or zlib error as a SourceError with a short cause naming the damage. */
 export function toSourceError(path: string, err: unknown, gzip: boolean): SourceError {
   if (err instanceof SourceError) return err;
-  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+  const code = errorCode(err);
   if (gzip && code === 'Z_BUF_ERROR') {
     return new SourceError(path, 'truncated gzip (unexpected end of file)', { cause: err });
   }
-  if (gzip && typeof code === 'string' && code.startsWith('Z_')) {
+  if (gzip && code?.startsWith('Z_') === true) {
     const message = err instanceof Error ? err.message : String(err);
     return new SourceError(path, `corrupt gzip: ${message}`, { cause: err });
   }
