@@ -4,7 +4,7 @@
 // anything it does not accept is a ConfigError. Pure function.
 
 import { ConfigError } from '../errors.js';
-import { compileBanFormula } from '../jail/ban-formula.js';
+import { evaluateArithmetic } from '../jail/ban-formula.js';
 
 const MONTH = ((365 * 3 + 366) * 24 * 60 * 60) / 4 / 12;
 const YEAR = ((365 * 3 + 366) * 24 * 60 * 60) / 4;
@@ -67,14 +67,12 @@ function joinJuxtaposed(value: string): string {
 }
 
 // The arithmetic left after the unit rewrite goes through the `bantime.formula` evaluator
-// (a superset: Python numbers, operators and precedence); a name that is left over, such as
-// an unknown unit, is an error there. The scope is never read by a unit-free expression.
-const NO_SCOPE = { time: 0, count: 0, factor: 1 };
-
+// (Python numbers, operators and precedence) without names: a name that is left over, an
+// unknown unit or a formula's `ban.Time`, is an error.
 function evaluate(expr: string): number | undefined {
   if (expr.trim() === '') return undefined;
   try {
-    return compileBanFormula(expr)(NO_SCOPE);
+    return evaluateArithmetic(expr);
   } catch {
     return undefined;
   }

@@ -127,7 +127,11 @@ const BUILTINS: Record<string, { arity: readonly [number, number]; fn: (args: nu
 
 class Parser {
   private pos = 0;
-  constructor(private readonly tokens: Token[]) {}
+  constructor(
+    private readonly tokens: Token[],
+    /** False: plain arithmetic, where any name (ban.Time, banFactor, math.*, max) is an error. */
+    private readonly names: boolean,
+  ) {}
 
   parse(): Node {
     const node = this.test();
@@ -323,6 +327,7 @@ class Parser {
       return inner;
     }
     const name = t.value;
+    if (!this.names) throw new FormulaError(`name ${JSON.stringify(name)} is not allowed here (plain arithmetic)`);
     if (name === 'True') return () => 1;
     if (name === 'False') return () => 0;
     if (KEYWORDS.has(name)) throw new FormulaError(`unexpected ${JSON.stringify(name)}`);
@@ -370,6 +375,17 @@ class Parser {
 
 /** Compiles a `bantime.formula` (Python expression syntax); throws FormulaError on anything outside the subset. */
 export function compileBanFormula(text: string): CompiledFormula {
-  const node = new Parser(tokenize(text)).parse();
+  const node = new Parser(tokenize(text), true).parse();
   return (scope) => check(node(scope));
 }
+
+/**
+ * Evaluates plain arithmetic in the same Python syntax (time values, `bantime.factor`):
+ * numbers and operators only, no names; throws FormulaError on anything else.
+ */
+export function evaluateArithmetic(text: string): number {
+  return check(new Parser(tokenize(text), false).parse()(NO_NAMES));
+}
+
+// Never read: an expression without names reads no scope.
+const NO_NAMES: FormulaScope = { time: 0, count: 0, factor: 0 };

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError } from '../../../src/errors.js';
-import { parseDuration } from '../../../src/config/duration.js';
+import { evaluateNumber, parseDuration } from '../../../src/config/duration.js';
 
 // Expected values were checked against fail2ban 1.0.2's MyTime.str2seconds.
 const CASES: ReadonlyArray<readonly [string, number]> = [
@@ -36,6 +36,14 @@ const CASES: ReadonlyArray<readonly [string, number]> = [
 
 test('fail2ban time values', () => {
   for (const [input, seconds] of CASES) assert.equal(parseDuration(input), seconds, input);
+});
+
+test('names are errors in a time value or a factor: only a bantime.formula reads ban.Time, ban.Count, banFactor', () => {
+  for (const bad of ['ban.Time', 'banFactor', 'ban.Count + 5', '2 * ban.Time', 'max(1, 2)', 'math.pi', 'True']) {
+    assert.throws(() => parseDuration(bad), ConfigError, bad);
+    assert.equal(evaluateNumber(bad), undefined, bad);
+  }
+  assert.equal(evaluateNumber('3/2'), 1.5);
 });
 
 test('garbage is a ConfigError (as Python eval would fail)', () => {
