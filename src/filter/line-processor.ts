@@ -108,20 +108,11 @@ class StatelessProcessor implements LineProcessor {
     const h = this.#hit;
     const kind = server.match(text, h);
     if (kind === SERVER_FAILURE) {
-      const f = this.#failure;
-      f.regex = h.regex;
-      f.id = h.id;
-      f.ip = h.ip;
-      f.user = h.user;
-      f.nofail = h.nofail;
+      takeHit(this.#failure, h).nofail = h.nofail;
       return this.#failureLine;
     }
     if (kind === SERVER_SUCCESS) {
-      const s = this.#success;
-      s.regex = h.regex;
-      s.id = h.id;
-      s.ip = h.ip;
-      s.user = h.user;
+      takeHit(this.#success, h);
       return this.#successLine;
     }
     return undefined;
@@ -181,4 +172,13 @@ function fromRaw(r: RawFailure): ProcessedFailure {
     nofail: truthy(g['nofail']),
     matches: r.fail.matches ?? 0,
   };
+}
+
+// The reused result object of a server-mode line takes the hit's fields.
+function takeHit<T extends ProcessedSuccess | ProcessedFailure>(to: T, h: ServerHit): T {
+  to.regex = h.regex;
+  to.id = h.id;
+  to.ip = h.ip;
+  to.user = h.user;
+  return to;
 }

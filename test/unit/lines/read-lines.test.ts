@@ -30,6 +30,22 @@ function numbered(n: number): string[] {
   return out;
 }
 
+/**
+ * Reads `parts` written to a stdin stream, aborting from inside the handler at the first
+ * delivered line for which `stopAt` holds; the lines seen, the result and the stream.
+ */
+async function abortAt(parts: string[], stopAt: (line: string) => boolean, opts: ReadLinesOptions = {}) {
+  const stdin = new PassThrough();
+  const ac = new AbortController();
+  const seen: string[] = [];
+  const pending = readLines(file('-'), (line) => {
+    seen.push(line);
+    if (stopAt(line)) ac.abort();
+  }, { ...opts, stdin, signal: ac.signal });
+  for (const p of parts) stdin.write(p);
+  return { seen, result: await pending, stdin };
+}
+
 before(() => {
   root = mkdtempSync(join(tmpdir(), 'banreplay-lines-'));
   mkdirSync(join(root, 'dir'));
@@ -171,32 +187,16 @@ describe('readLines on damaged input: never rejects, keeps earlier lines', () =>
     assert.deepEqual(early.lines, []);
     assert.equal(early.result.error?.message, `${join(root, 'abort.log')}: aborted`);
 
-    const stdin = new PassThrough();
-    const ac = new AbortController();
-    const seen: string[] = [];
-    const pending = readLines(file('-'), (line) => {
-      seen.push(line);
-      ac.abort();
-    }, { stdin, signal: ac.signal });
-    stdin.write('first\nsecond\n');
-    const result = await pending;
     // An abort from inside the handler ends the read at that line, mid-chunk.
+    const { seen, result, stdin } = await abortAt(['first\nsecond\n'], () => true);
     assert.deepEqual(seen, ['first']);
     assert.equal(result.lines, 1);
     assert.equal(result.error?.message, '-: aborted');
     assert.equal(stdin.destroyed, true);
     // The same for a line decoded as UTF-8 and for one completed across chunks.
     for (const parts of [['ascii\nfïrst\nsecond\n'], ['ascii\nfir', 'st\nsecond\n']]) {
-      const input = new PassThrough();
-      const stop = new AbortController();
-      const got: string[] = [];
-      const run = readLines(file('-'), (line) => {
-        got.push(line);
-        if (line !== 'ascii') stop.abort();
-      }, { stdin: input, signal: stop.signal });
-      for (const p of parts) input.write(p);
-      const r = await run;
-      assert.deepEqual([got.slice(1), r.lines], [[parts.length === 1 ? 'fïrst' : 'first'], 2], parts.join('|'));
+      const r = await abortAt(parts, (line) => line !== 'ascii');
+      assert.deepEqual([r.seen.slice(1), r.result.lines], [[parts.length === 1 ? 'fïrst' : 'first'], 2], parts.join('|'));
     }
   });
 
@@ -270,15 +270,7 @@ describe('readLines with a gate (#4)', () => {
   });
 
   it('stops on abort as without a gate', async () => {
-    const stdin = new PassThrough();
-    const ac = new AbortController();
-    const seen: string[] = [];
-    const pending = readLines(file('-'), (line) => {
-      seen.push(line);
-      ac.abort();
-    }, { stdin, signal: ac.signal, gate: hitGate('hit') });
-    stdin.write('a\nfirst hit\nb\nsecond hit\n');
-    const result = await pending;
+    const { seen, result } = await abortAt(['a\nfirst hit\nb\nsecond hit\n'], () => true, { gate: hitGate('hit') });
     assert.deepEqual(seen, ['first hit']);
     assert.equal(result.error?.message, '-: aborted');
     assert.equal(result.lines, 2);
