@@ -29,8 +29,11 @@ export interface JailParams {
    * uses bantime.increment: each new ban is recorded there, whatever this jail's own settings.
    */
   memory?: BanMemory;
-  /** Called at each new ban (not at a prolongation), e.g. to feed a recidive jail. */
-  onBan?: (ban: Readonly<BanEvent>) => void;
+  /**
+   * Called at each new ban (not at a prolongation), e.g. to feed a recidive jail; `code` is
+   * the banned id's code when it came through addCoded, else -1.
+   */
+  onBan?: (ban: Readonly<BanEvent>, code: number) => void;
   /** The ids addCoded numbers, by code (a HitStore's `ids.values`). */
   codes?: readonly string[];
 }
@@ -51,11 +54,8 @@ export interface JailSimulator {
    * HitStore's id codes) spares a string-keyed look-up per failure and a string per id (#4).
    */
   addCoded(time: EpochMs, code: number): Outcome;
-  /**
-   * Finish: returns bans (BanEvent from src/types.ts, in start order) and per-id tallies
-   * (left empty with `tallies: false`, for callers that only read the bans).
-   */
-  finish(opts?: { tallies?: boolean }): JailResult;
+  /** Finish: returns bans (BanEvent from src/types.ts, in start order) and per-id tallies. */
+  finish(): JailResult;
   /** Ban events so far and the failures they blocked (finish's bans, counted). */
   banTotals(): { events: number; blocked: number };
   /** Calls `f` with the id of every ban so far, in creation order. */
@@ -67,6 +67,8 @@ export interface JailSimulator {
    * true; used for bans on every port (recidive) that keep other jails' failures out.
    */
   absorb(time: EpochMs, id: string): boolean;
+  /** absorb() for the id `JailParams.codes[code]`. */
+  absorbCoded(time: EpochMs, code: number): boolean;
 }
 
 /**
@@ -137,7 +139,7 @@ class Simulator implements JailSimulator {
   private readonly ignore: ((id: string) => boolean) | undefined;
   private readonly increment: BanTimeIncrement | undefined;
   private readonly memory: BanMemory | undefined;
-  private readonly onBan: ((ban: Readonly<BanEvent>) => void) | undefined;
+  private readonly onBan: ((ban: Readonly<BanEvent>, code: number) => void) | undefined;
   /** Ring capacity per slot in window mode (0 in fail2ban mode). */
   private readonly ringSize: number;
   private readonly sweepEveryMs: number;
@@ -238,7 +240,17 @@ class Simulator implements JailSimulator {
 
   absorb(time: EpochMs, id: string): boolean {
     const idx = this.textIndex().get(id);
-    if (idx === undefined) return false;
+    return idx !== undefined && this.absorbAt(time, idx);
+  }
+
+  absorbCoded(time: EpochMs, code: number): boolean {
+    let idx = code < this.idOfCode.length ? this.idOfCode[code]! : NONE;
+    // An id add() saw first is known by its text only.
+    if (idx === NONE) idx = this.byText?.get(this.codes[code]!) ?? NONE;
+    return idx !== NONE && this.absorbAt(time, idx);
+  }
+
+  private absorbAt(time: EpochMs, idx: number): boolean {
     const slot = this.slotOf[idx]!;
     if (slot === NONE) return false;
     const ban = this.banOf[slot]!;
@@ -313,9 +325,9 @@ class Simulator implements JailSimulator {
     return this.trigger(slot, idx, id, failures, activeBan);
   }
 
-  finish(opts: { tallies?: boolean } = {}): JailResult {
+  finish(): JailResult {
     const tallies = new Map<string, IdTally>();
-    if (opts.tallies !== false) for (let i = 0; i < this.idCount; i++) {
+    for (let i = 0; i < this.idCount; i++) {
       tallies.set(this.textOf(i), {
         counted: this.counted[i]!,
         blocked: this.blocked[i]!,
@@ -520,7 +532,7 @@ class Simulator implements JailSimulator {
     this.banOf[slot] = e;
     this.banEnd[slot] = end;
     this.banCount[idx]!++;
-    this.onBan?.(this.eventAt(e));
+    this.onBan?.(this.eventAt(e), this.codeOf[idx]!);
     return 'banned';
   }
 

@@ -36,7 +36,7 @@ export function simulateJails(
       // recidive jail's own bans are not fed back (its filter skips its own log lines).
       ...(j.recidive === true
         ? {}
-        : { onBan: (ban) => { for (const r of recidives) r.add(ban.start, ban.id); } }),
+        : { onBan: (ban, code) => { for (const r of recidives) r.addCoded(ban.start, code); } }),
     }),
   );
   jails.forEach((j, i) => {
@@ -45,13 +45,12 @@ export function simulateJails(
   // A recidive ban covers every port: in 'block' mode the other jails never see the attempts.
   const blockAcross = opts.whileBanned === 'block' && recidives.length > 0;
   const { kind, jail, time, id, outcome, length } = hits;
-  const ids = hits.ids.values;
   const recidiveJail = jails.map((j) => j.recidive === true);
   for (let i = 0; i < length; i++) {
     const j = jail[i]!;
     if (kind[i] !== FAILURE || recidiveJail[j] === true) continue;
     const t = time[i]!;
-    if (blockAcross && absorbedBy(recidives, t, ids[id[i]!]!)) {
+    if (blockAcross && absorbedBy(recidives, t, id[i]!)) {
       outcome[i] = OUTCOME_BLOCKED;
       continue;
     }
@@ -60,7 +59,7 @@ export function simulateJails(
   return sims.map((s) => s.finish());
 }
 
-function absorbedBy(recidives: readonly JailSimulator[], time: EpochMs, id: string): boolean {
-  for (const r of recidives) if (r.absorb(time, id)) return true;
+function absorbedBy(recidives: readonly JailSimulator[], time: EpochMs, code: number): boolean {
+  for (const r of recidives) if (r.absorbCoded(time, code)) return true;
   return false;
 }
