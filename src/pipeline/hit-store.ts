@@ -197,11 +197,9 @@ export class HitStore {
     return i;
   }
 
-  /** Appends a hit; returns its row. */
-  push(jail: number, kind: HitKind, id: string, user: string | undefined, time: EpochMs, file: number, line: number, text?: string): number {
-    const row = this.pushCodes(
-      jail, kind === 'success' ? SUCCESS : FAILURE, this.ids.intern(id), user === undefined ? 0 : this.users.intern(user) + 1, time, file, line,
-    );
+  /** Appends a hit (`kind`: FAILURE or SUCCESS), interning its id and user; `text`, the raw line, is kept as a flat copy. Returns its row. */
+  push(jail: number, kind: number, id: string, user: string | undefined, time: EpochMs, file: number, line: number, text?: string): number {
+    const row = this.pushCodes(jail, kind, this.ids.intern(id), user === undefined ? 0 : this.users.intern(user) + 1, time, file, line);
     if (text !== undefined) (this.texts ??= new Map()).set(row, (' ' + text).slice(1));
     return row;
   }
@@ -259,7 +257,7 @@ export class HitStore {
   static from(hits: readonly HitObject[], outcomes?: readonly (Outcome | undefined)[]): HitStore {
     const s = new HitStore(hits.length);
     hits.forEach((h, i) => {
-      const row = s.push(h.jail, h.kind, h.id, h.user, h.time, h.file, h.line, h.text);
+      const row = s.push(h.jail, h.kind === 'success' ? SUCCESS : FAILURE, h.id, h.user, h.time, h.file, h.line, h.text);
       if (outcomes !== undefined) s.outcome[row] = outcomeCode(outcomes[i]);
     });
     return s;

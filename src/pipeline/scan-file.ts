@@ -107,10 +107,8 @@ export async function scanFile(
   let maxTime: EpochMs | undefined;
   let backwardJumps = 0;
   let firstBackward: number | undefined;
-  let lastLine = '';
   // Captured ids and usernames can be slices of the reader's chunk: the store's string
   // tables keep one detached copy per distinct value, so hits never pin a chunk in memory.
-  const { ids, users } = hits;
   let probing = true;
   // Line number of the last line that produced a success hit (success-only targets skip it).
   let successLine = -1;
@@ -123,13 +121,11 @@ export async function scanFile(
   const { keepText } = ctx;
   const keepIn = ctx.keepTextIn === undefined ? undefined : parseAddressTarget(ctx.keepTextIn);
   const addHit = (jail: number, kind: number, id: string, user: string | undefined, time: EpochMs, line: string, lineNo: number): void => {
-    const row = hits.pushCodes(jail, kind, ids.intern(id), user === undefined ? 0 : users.intern(user) + 1, time, fileIndex, lineNo);
-    if (keepText === true || keepIn?.matches(id) === true) (hits.texts ??= new Map()).set(row, (' ' + line).slice(1));
+    hits.push(jail, kind, id, user, time, fileIndex, lineNo, keepText === true || keepIn?.matches(id) === true ? line : undefined);
   };
 
+  // The reader stops at the line during which the stopper fires (--until): nothing after it arrives.
   const onLine = (line: string, lineNo: number): void => {
-    if (stopper?.signal.aborted === true) return; // rest of the chunk after a stop
-    lastLine = line;
     if (probing) {
       if (lineNo > FIRST_TIME_PROBE_LINES) probing = false;
       else {
@@ -213,8 +209,7 @@ export async function scanFile(
   stats.overlong = result.overlong;
   stats.gzip = result.gzip;
   // The file's last line dates its end; after a stop past --until, the line that stopped it.
-  const final = stoppedEarly ? lastLine : result.lastLine;
-  const end = final === '' ? undefined : probe.match(final, ref);
+  const end = result.lastLine === '' ? undefined : probe.match(result.lastLine, ref);
   stats.last = end?.time ?? maxTime ?? lastTime;
   if (stats.first === undefined && hits.length > 0) stats.first = hits.time[0];
   if (stats.last !== undefined && stats.first !== undefined && stats.last < stats.first) {
