@@ -7,7 +7,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { SourceError } from '../errors.js';
-import { describeFsError } from '../source/describe-fs-error.js';
+import { describeFsError, errorCode } from '../source/describe-fs-error.js';
 import type { SourceFile } from '../types.js';
 
 /** A decoded byte stream and whether gzip was detected. */
@@ -125,10 +125,6 @@ function lostOutput(err: unknown): boolean {
   return code !== undefined && code.startsWith('Z_') && code !== 'Z_BUF_ERROR';
 }
 
-function errorCode(err: unknown): string | undefined {
-  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
-  return typeof code === 'string' ? code : undefined;
-}
 
 // Decodes the file again, skips the `skip` bytes already delivered and pushes what follows
 // them up to the damage (the fine chunks lose at most RECOVERY_CHUNK bytes), then ends

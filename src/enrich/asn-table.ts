@@ -163,8 +163,9 @@ export function readAsnTable(bytes: Uint8Array): AsnTable {
         }
         return found < 0 ? undefined : answer(v6Idx[found]!);
       }
-      const n = ipv4Number(address);
-      if (n === undefined) return undefined;
+      // A canonical dotted quad, as lookupKey gives it.
+      const n = dottedQuad(address);
+      if (n < 0) return undefined;
       let lo = 0;
       let hi = h.v4 - 1;
       let found = -1;
@@ -266,21 +267,6 @@ function compareWords(starts: Uint32Array, at: number, w: readonly number[]): nu
   return 0;
 }
 
-/** A dotted-quad IPv4 address as an unsigned number. */
-function ipv4Number(address: string): number | undefined {
-  // Canonical dotted quads (what lookupKey passes) without splitting the string (#4).
-  const q = dottedQuad(address);
-  if (q >= 0) return q;
-  const parts = address.split('.');
-  if (parts.length !== 4) return undefined;
-  let n = 0;
-  for (const p of parts) {
-    const v = Number(p);
-    if (p === '' || !Number.isInteger(v) || v < 0 || v > 255) return undefined;
-    n = n * 256 + v;
-  }
-  return n;
-}
 
 /** A canonical or compressed IPv6 address (no zone, no embedded IPv4) as four 32-bit words. */
 function ipv6Words(address: string): number[] | undefined {

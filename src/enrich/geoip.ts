@@ -216,10 +216,7 @@ export function lookupKey(id: string): string | undefined {
   // A dotted quad is its own canonical form: no ipaddr.js parsing for nearly every id (#4).
   const q = dottedQuad(id);
   if (q >= 0) return isUnicastQuad(q) ? id : undefined;
-  if (ipaddr.IPv4.isValidFourPartDecimal(id)) {
-    const v4 = ipaddr.IPv4.parse(id);
-    return v4.range() === 'unicast' ? v4.toString() : undefined;
-  }
+  // (dottedQuad reads exactly ipaddr.js's four-part decimal form: no other IPv4 spelling is an id.)
   if (!id.includes(':') || !ipaddr.IPv6.isValid(id)) return undefined;
   const v6 = ipaddr.IPv6.parse(id);
   // ::ffff:a.b.c.d is an IPv4 peer seen through a dual-stack socket: judge it as IPv4.

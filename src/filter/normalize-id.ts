@@ -2,6 +2,7 @@
 // IPv4-mapped IPv6 turned into IPv4, optional `/cidr` masking; non-addresses verbatim.
 // String work only, no DNS. Results are shared, never to be modified: plain IPv4 ones come
 // from a small cache (clients come back on many lines), with one canonical string each.
+import { dottedQuad } from '../enrich/dotted-quad.js';
 
 /** An address after IPAddr-style parsing; `family` undefined means "not an IP". */
 export interface ParsedAddr {
@@ -99,31 +100,11 @@ function formatV6(words: number[], cidr: number | undefined): ParsedAddr {
   return { text: plen > 0 && plen < 128 ? `${text}/${plen}` : text, family: 6, plen };
 }
 
-// glibc inet_pton for AF_INET: exactly four decimal octets, no leading zeros.
+// glibc inet_pton for AF_INET: exactly four decimal octets, no leading zeros (dottedQuad
+// reads exactly that; ipaddr.js's four-part decimal form is the same).
 function parseIPv4(s: string): number | undefined {
-  const n = s.length;
-  if (n < 7 || n > 15) return undefined;
-  let addr = 0;
-  let octets = 0;
-  let val = 0;
-  let digits = 0;
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 46) {
-      if (digits === 0 || octets === 3) return undefined;
-      addr = addr * 256 + val;
-      octets++;
-      val = 0;
-      digits = 0;
-    } else {
-      const d = c - 48;
-      if (d < 0 || d > 9 || (digits === 1 && val === 0)) return undefined;
-      val = val * 10 + d;
-      digits++;
-      if (val > 255) return undefined;
-    }
-  }
-  return digits === 0 || octets !== 3 ? undefined : addr * 256 + val;
+  const q = dottedQuad(s);
+  return q < 0 ? undefined : q;
 }
 
 // glibc inet_pton for AF_INET6: up to 4 hex digits per group, one "::", a dotted

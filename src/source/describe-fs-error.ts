@@ -40,3 +40,9 @@ export function describeFsError(err: unknown): string {
   }
   return String(err);
 }
+
+/** The `code` of a Node error (`ENOENT`, `Z_DATA_ERROR`, `ABORT_ERR`), if it has a string one. */
+export function errorCode(err: unknown): string | undefined {
+  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? code : undefined;
+}

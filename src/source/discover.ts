@@ -7,7 +7,7 @@ import { access, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { SourceError } from '../errors.js';
 import type { SourceFile } from '../types.js';
-import { describeFsError } from './describe-fs-error.js';
+import { describeFsError, errorCode } from './describe-fs-error.js';
 import { expandGlob, hasGlobMagic } from './glob.js';
 import { compareRotation, parseRotation, sortByRotation, type Rotation } from './rotation-order.js';
 
@@ -195,8 +195,4 @@ async function realKey(path: string): Promise<string> {
   } catch {
     return resolve(path);
   }
-}
-
-function errorCode(err: unknown): unknown {
-  return typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
 }
