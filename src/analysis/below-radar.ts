@@ -78,8 +78,7 @@ export class RadarTally {
   readonly #geo: GeoOfId | undefined;
   /** Per id code: 1 = banned somewhere (never below the radar). */
   readonly #banned: Uint8Array;
-  /** Per id code: 1 once it had a failure that counts. */
-  readonly #addresses: Uint8Array;
+  /** Addresses with a failure that counts (their groups resolved: `#netGroup` not NOT_YET). */
   #addressCount = 0;
   #failures = 0;
   #prevLine = -1;
@@ -133,7 +132,6 @@ export class RadarTally {
       const c = rows.ids.find(b);
       if (c >= 0) this.#banned[c] = 1;
     }
-    this.#addresses = new Uint8Array(nIds);
     this.#kind = new Uint8Array(maxGroups);
     this.#attempts = new Int32Array(maxGroups);
     this.#first = new Float64Array(maxGroups);
@@ -165,8 +163,7 @@ export class RadarTally {
     // A line is one failure: a new line differs from the previous one that counted.
     if (line !== this.#prevLine) this.#failures++;
     this.#prevLine = line;
-    if (this.#addresses[c] === 0) {
-      this.#addresses[c] = 1;
+    if (this.#netGroup[c] === NOT_YET) {
       this.#addressCount++;
       this.#resolve(c);
     }

@@ -94,10 +94,8 @@ export function buildReport(outcome: ReplayOutcome, jails: JailSpec[], opts: Bui
   const userValues = rows.users.values;
   const nameOfUser = (u: number): string => userValues[u - 1]!;
   // An address's usernames: the lines whose first failure row has them (nearly always every
-  // line of the pair: then no correction to look up).
-  const exact = failedNames.notFirstFailure.pairs === 0;
+  // line of the pair: then firstFailures looks up no correction).
   const usernamesOf = (c: number): string[] => {
-    if (exact) return failedNames.counts.top(c, USERNAMES_PER_IP, nameOfUser);
     const top = new TopNames(USERNAMES_PER_IP);
     failedNames.counts.forEach(c, (u, lines) => {
       const n = failedNames.firstFailures(c, u, lines);
@@ -108,11 +106,11 @@ export function buildReport(outcome: ReplayOutcome, jails: JailSpec[], opts: Bui
   const reportIps: ReportIp[] = [];
   // Per id code: its row of the report, if any.
   const reported = new Array<ReportIp | undefined>(nIds);
-  const { seen, counted, blocked, jailSeen } = tally;
+  const { counted, blocked, jailSeen } = tally;
   let blockedTotal = 0;
   for (let c = 0; c < nIds; c++) {
-    if (seen[c] === 0) continue;
-    if (counted[c] === 0 && blocked[c] === 0) continue; // only ever seen from ignored addresses
+    // Never seen (both 0 too), or only ever seen from ignored addresses.
+    if (counted[c] === 0 && blocked[c] === 0) continue;
     blockedTotal += blocked[c]!;
     const ip = ids[c]!;
     const bans = bansOf[c];

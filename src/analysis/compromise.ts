@@ -139,14 +139,13 @@ export class CompromiseScan {
   }
 
   // A login (row i, pair p of account group and address) that may be a compromise: a first
-  // login from the address, or one after its failures.
+  // login from the address, or one after its failures (line() already returned for a known
+  // address, one that logged in as the account before it ever failed).
   #examine(i: number, loggedInBefore: boolean, p: number, group: number, who: number): void {
     const failures = this.#failures;
     const failed = failures[who]! > 0;
-    // Known = this address logged in as the account before it ever failed.
-    const known = loggedInBefore && (!failed || this.#firstLogin[p]! < this.#firstFailure[who]!);
     let reasons: CompromiseReason[] | undefined;
-    if (!known && failed) {
+    if (failed) {
       // Its failures on this account and the other accounts it failed on, so far.
       const { groupOfNorm } = this.#names;
       const stamp = this.#groupStamp;

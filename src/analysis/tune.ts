@@ -243,9 +243,8 @@ function tuneOneJail(
 
   const rows = settings.map((setting): TuneRow => {
     const sim = simulate(jail, setting, opts.counting, stream, ids, ignore, opts);
-    const figures = banFigures(sim);
-    const banned = new Set<string>();
-    sim.forEachBannedId((id) => banned.add(id));
+    const banned = bannedIds(sim);
+    const figures = banFigures(sim, banned);
     stamp++;
     let bannedConsidered = 0;
     for (const id of banned) {
@@ -324,9 +323,15 @@ function simulate(
   return sim;
 }
 
-function banFigures(sim: JailSimulator): TuneBanFigures {
+/** The distinct ids the simulator banned. */
+function bannedIds(sim: JailSimulator): Set<string> {
   const banned = new Set<string>();
   sim.forEachBannedId((id) => banned.add(id));
+  return banned;
+}
+
+/** `banned`: the simulator's bannedIds, when the caller has them already. */
+function banFigures(sim: JailSimulator, banned: ReadonlySet<string> = bannedIds(sim)): TuneBanFigures {
   const { events, blocked } = sim.banTotals();
   return { addressesBanned: banned.size, banEvents: events, blocked };
 }

@@ -153,20 +153,18 @@ export class AccountTally {
     // The addresses that failed with each name. A pair is one (address, spelling): only a
     // name tried in several spellings can list an address twice, and is deduplicated.
     const ipsOf = new Array<number[] | undefined>(names.norms.length);
-    const spellingsOf = new Int32Array(names.norms.length);
-    for (let u = 1; u < this.#spelled.length; u++) if (this.#spelled[u]! > 0) spellingsOf[norm[u]!]!++;
+    // The spellings of each name.
+    const spellings = new Array<number[] | undefined>(names.norms.length);
+    for (let u = 1; u < this.#spelled.length; u++) if (this.#spelled[u]! > 0) (spellings[norm[u]!] ??= []).push(u);
     failedNames.counts.forEachPair((c, u, lines) => {
       if (failedNames.firstNamed(c, u, lines) > 0) (ipsOf[norm[u]!] ??= []).push(c);
     });
     const seen = new Int32Array(rows.ids.size).fill(-1);
     for (let n = 0; n < ipsOf.length; n++) {
       const list = ipsOf[n];
-      if (list === undefined || spellingsOf[n]! < 2) continue;
+      if (list === undefined || (spellings[n]?.length ?? 0) < 2) continue;
       ipsOf[n] = list.filter((c) => (seen[c] === n ? false : ((seen[c] = n), true)));
     }
-    // The spellings of each name.
-    const spellings = new Array<number[] | undefined>(names.norms.length);
-    for (let u = 1; u < this.#spelled.length; u++) if (this.#spelled[u]! > 0) (spellings[norm[u]!] ??= []).push(u);
     // Names by account group, in first-seen order.
     const members = new Map<number, number[]>();
     for (const n of this.#order) {
