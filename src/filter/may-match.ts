@@ -9,34 +9,26 @@ import { LAST_HELD, type CompiledFilter, type LiteralCheck } from './compile-fil
 export function mayMatch(cf: CompiledFilter, line: string): boolean {
   const p = cf.precheck;
   if (p === undefined) return true;
-  // The branch that held last is tried first: log lines come in runs of one kind (a burst
-  // of logins, a dictionary attack), and a hit settles the line with its own two or three
-  // literals instead of first missing every other branch (each miss scans the whole line).
-  // The answer is an OR over all branches, so the order never changes it.
-  const first = p[LAST_HELD];
+  // Branches: success[b] for b below success.length, then fail[b - success.length] (behind
+  // the prefregex's clauses). The one that held last is tried first, then the others in
+  // order: log lines come in runs of one kind (a burst of logins, a dictionary attack), and a
+  // hit settles the line with its own two or three literals instead of first missing every
+  // other branch (each miss scans the whole line). The answer is an OR, whatever the order.
   const ns = p.success.length;
+  const total = ns + p.fail.length;
+  const first = p[LAST_HELD];
   let pref = UNKNOWN;
-  if (first >= 0) {
-    if (first < ns) {
-      if (allHold(p.success[first]!, line)) return true;
-    } else {
-      pref = allHold(p.pref, line) ? HOLDS : FAILS;
-      if (pref === HOLDS && allHold(p.fail[first - ns]!, line)) return true;
+  for (let k = first < 0 ? 0 : -1; k < total; k++) {
+    const b = k < 0 ? first : k;
+    if (k >= 0 && b === first) continue;
+    let holds: boolean;
+    if (b < ns) holds = allHold(p.success[b]!, line);
+    else {
+      if (pref === UNKNOWN) pref = allHold(p.pref, line) ? HOLDS : FAILS;
+      holds = pref === HOLDS && allHold(p.fail[b - ns]!, line);
     }
-  }
-  // Successes first: on a busy server most candidate lines are logins.
-  for (let i = 0; i < ns; i++) {
-    if (i !== first && allHold(p.success[i]!, line)) {
-      p[LAST_HELD] = i;
-      return true;
-    }
-  }
-  if (p.fail.length === 0) return false;
-  if (pref === UNKNOWN) pref = allHold(p.pref, line) ? HOLDS : FAILS;
-  if (pref === FAILS) return false;
-  for (let i = 0; i < p.fail.length; i++) {
-    if (i + ns !== first && allHold(p.fail[i]!, line)) {
-      p[LAST_HELD] = i + ns;
+    if (holds) {
+      p[LAST_HELD] = b;
       return true;
     }
   }
