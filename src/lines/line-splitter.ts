@@ -125,7 +125,6 @@ export class LineSplitter {
     // Next NUL byte: one memchr per chunk when there is none, as in any text log.
     let nul = nextNul(chunk, start, length);
     const max = this.maxLength;
-    const onLine = this.onLine;
     // With a gate, one search finds its next hit in the whole chunk, and the lines before it
     // are only counted (and checked for length and NUL bytes). Without one, every line is a
     // hit. Lines with bytes ≥ 0x80 are decoded and gated one by one: the latin1 text is not theirs.
@@ -150,12 +149,8 @@ export class LineSplitter {
           lastFrom = start;
           lastTo = end;
           // A hit at the newline itself cannot be a literal's (none holds one): harmless.
-          if (hit <= nl || lineNo <= head) {
-            onLine(text.slice(start, end), lineNo);
-            if (this.signal?.aborted === true) {
-              this.halted = true;
-              return this.keepLast(text, lastFrom, lastTo);
-            }
+          if ((hit <= nl || lineNo <= head) && !this.#deliver(text.slice(start, end), lineNo)) {
+            return this.keepLast(text, lastFrom, lastTo);
           }
         }
       } else {
@@ -215,11 +210,16 @@ export class LineSplitter {
     this.last = line;
     this.lastFrom = -1;
     const gate = this.gate;
-    if (gate === undefined || lineNo <= this.head || gate.next(line, 0) !== -1) {
-      this.onLine(line, lineNo);
-      if (this.signal?.aborted === true) this.halted = true;
-    }
+    if (gate === undefined || lineNo <= this.head || gate.next(line, 0) !== -1) this.#deliver(line, lineNo);
     return true;
+  }
+
+  // Hands a line to the handler; false (and halted) when the signal was aborted meanwhile.
+  #deliver(line: string, lineNo: number): boolean {
+    this.onLine(line, lineNo);
+    if (this.signal?.aborted !== true) return true;
+    this.halted = true;
+    return false;
   }
 
   private noteOverlong(lineNo: number): void {
