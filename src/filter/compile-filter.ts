@@ -208,8 +208,8 @@ function compilePattern(
   };
 }
 
-// Source for a literal whose '1'-masked units compare case-insensitively (same folding as the full match).
-function literalSource(text: string, mask: string): string {
+/** Regex source for a literal whose '1'-masked units compare case-insensitively (same folding as the full match; '' = exact). */
+export function literalSource(text: string, mask: string): string {
   let out = '';
   for (let i = 0; i < text.length;) {
     const cp = text.codePointAt(i)!;

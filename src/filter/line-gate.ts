@@ -2,7 +2,7 @@
 // chunk finds the few lines that can match anything, so the others are never sliced.
 // Invariant: whenever mayMatch(f, line) holds for a gated filter f, some gate literal
 // starts inside that line (each literal is one a candidate line must contain, or a part of one).
-import type { CompiledFilter, LiteralCheck } from './compile-filter.js';
+import { literalSource, type CompiledFilter, type LiteralCheck } from './compile-filter.js';
 
 /** A conservative, chunk-level pre-filter shared by several compiled filters. */
 export interface LineGate {
@@ -144,7 +144,7 @@ function longestCommonSubstring(a: string, b: string): string {
 // bench corpus (bench/micro/line-gate.bench.ts). The regex is private to this gate and
 // lastIndex is set on every call, so the `g` flag shares no state between callers.
 function regexGate(lits: GateLiterals): LineGate {
-  const sources = [...lits.exact.map(escape), ...lits.patterns.map((p) => `(?:${p.source})`)];
+  const sources = [...lits.exact.map((t) => literalSource(t, '')), ...lits.patterns.map((p) => `(?:${p.source})`)];
   if (sources.length === 0) return { next: () => -1 };
   const re = new RegExp(sources.join('|'), 'g');
   return {
@@ -154,8 +154,4 @@ function regexGate(lits: GateLiterals): LineGate {
       return m === null ? -1 : m.index;
     },
   };
-}
-
-function escape(s: string): string {
-  return s.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
 }
