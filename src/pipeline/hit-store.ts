@@ -29,8 +29,10 @@ export type HitObject = Hit & { text?: string };
 
 /** Distinct strings in first-seen order, each with its dense index. */
 export class StringTable {
-  readonly values: string[] = [];
-  readonly #index = new Map<string, number>();
+  readonly values: string[];
+  // Built on first use for adopted values (a worker's table, read by an append only).
+  #index: Map<string, number> | undefined;
+  readonly #withQuads: boolean;
   // The previous value and its index: hits come in bursts from one address (and the
   // address normaliser hands out one shared string per address), so most lookups end here.
   #last = '';
@@ -44,14 +46,20 @@ export class StringTable {
   #quadShift = 0;
   #quads = 0;
 
-  /** `quads`: expect many dotted-quad values (an id table). */
-  constructor(quads = false) {
-    if (quads) this.#quadTable(1024);
+  /**
+   * `quads`: expect many dotted-quad values (an id table). `adopt`: distinct, detached values
+   * taken as they are (index i is values[i]); their look-up tables are built when first needed.
+   */
+  constructor(quads = false, adopt?: string[]) {
+    this.#withQuads = quads;
+    this.values = adopt ?? [];
+    if (adopt === undefined) this.#build();
   }
 
   /** The index of `s`, adding it when new. */
   intern(s: string): number {
     if (s === this.#last && this.#lastIndex >= 0) return this.#lastIndex;
+    if (this.#index === undefined) this.#build();
     const keys = this.#quadKeys;
     const q = keys === undefined ? -1 : dottedQuad(s);
     let i: number;
@@ -81,14 +89,31 @@ export class StringTable {
   }
 
   #intern(s: string): number {
-    let i = this.#index.get(s);
+    const index = this.#index!;
+    let i = index.get(s);
     if (i === undefined) {
       i = this.values.length;
       // A captured value can be a slice of a reader chunk: a flat copy does not pin it.
       this.values.push(s.length > 12 ? (' ' + s).slice(1) : s);
-      this.#index.set(this.values[i]!, i);
+      index.set(this.values[i]!, i);
     }
     return i;
+  }
+
+  // The Map (and with quads the number table) of the values held so far.
+  #build(): void {
+    const values = this.values;
+    this.#index = new Map(values.map((v, i) => [v, i]));
+    if (!this.#withQuads) return;
+    let size = 1024;
+    while (size < values.length * 2) size *= 2;
+    this.#quadTable(size);
+    values.forEach((v, i) => {
+      const q = dottedQuad(v);
+      if (q < 0) return;
+      this.#place(q | 0, i + 1);
+      this.#quads++;
+    });
   }
 
   #addQuad(q: number, i: number, slot: number): void {
@@ -118,7 +143,8 @@ export class StringTable {
 
   /** The index of `s`, or -1. */
   find(s: string): number {
-    return this.#index.get(s) ?? -1;
+    if (this.#index === undefined) this.#build();
+    return this.#index!.get(s) ?? -1;
   }
 
   get size(): number {
@@ -347,9 +373,9 @@ export class HitStore {
     };
   }
 
-  /** Rebuilds a packed store (its own string tables). */
+  /** Rebuilds a packed store; its string tables adopt the packed values (cloned, distinct). */
   static unpack(p: PackedHitStore): HitStore {
-    const s = new HitStore(0);
+    const s = new HitStore(0, { ids: new StringTable(true, p.ids), users: new StringTable(false, p.users) });
     s.length = p.length;
     s.time = p.time;
     s.jail = p.jail;
@@ -359,8 +385,7 @@ export class HitStore {
     s.file = p.file;
     s.line = p.line;
     s.outcome = p.outcome;
-    for (const v of p.ids) s.ids.intern(v);
-    for (const v of p.users) s.users.intern(v);
+
     if (p.texts !== undefined) s.texts = new Map(p.texts);
     return s;
   }

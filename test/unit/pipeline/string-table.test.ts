@@ -53,3 +53,16 @@ test('values sliced from a longer text get detached copies, same indices', () =>
   assert.deepEqual([a, b, c, d], [0, 1, 0, 2]);
   assert.deepEqual(t.values, ['203.0.113.45', '198.51.100.123', 'a-rather-long-user-name-here']);
 });
+
+test('a table that adopts values numbers them by position and goes on from there', () => {
+  const values = sample(5000, 11).filter((v, i, all) => all.indexOf(v) === i);
+  for (const quads of [false, true]) {
+    const t = new StringTable(quads, values.slice());
+    assert.equal(t.find(values[7]!), 7);
+    const more = sample(3000, 12);
+    const plain = new StringTable(quads);
+    for (const v of values) plain.intern(v);
+    assert.deepEqual(more.map((v) => t.intern(v)), more.map((v) => plain.intern(v)), `quads: ${quads}`);
+    assert.deepEqual(t.values, plain.values);
+  }
+});
