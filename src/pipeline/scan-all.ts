@@ -138,29 +138,31 @@ export async function scanAll(
   // does not depend on the concatenation order.
   let total = 0;
   for (const { r } of scanned) total += r.hits.length;
-  const all = new HitStore(total);
+  const hits = new HitStore(total);
   for (const s of scanned) {
-    all.append(s.r.hits);
-    s.r.hits = new HitStore(0);
+    hits.append(s.r.hits);
+    s.r.hits = RELEASED; // the file's columns can go before the merge is done
   }
-  const hits = sortByTime(all, rank);
+  sortByTime(hits, rank);
   return { files: scanned.map(({ r }) => r.stats), hits, problems, parallel: { workers: workers.length, files: inWorkers } };
 }
 
-// Sorts rows by (time, file rank, line, jail). Rows of one file come in line order, files in
-// replay order, so the common case is already sorted and costs one comparison per row.
-function sortByTime(all: HitStore, rank: Int32Array): HitStore {
+// What a file's scan holds once its hits are merged: one shared empty store, never written.
+const RELEASED = new HitStore(0);
+
+// Sorts rows by (time, file rank, line, jail), in place. Rows of one file come in line order,
+// files in replay order, so the common case is already sorted and costs one comparison per row.
+function sortByTime(all: HitStore, rank: Int32Array): void {
   const { time, file, line, jail, length } = all;
   const before = (a: number, b: number): number =>
     time[a]! - time[b]! || rank[file[a]!]! - rank[file[b]!]! || line[a]! - line[b]! || jail[a]! - jail[b]!;
   let sorted = true;
   for (let i = 1; i < length && sorted; i++) if (before(i - 1, i) > 0) sorted = false;
-  if (sorted) return all;
+  if (sorted) return;
   const order = new Array<number>(length);
   for (let i = 0; i < length; i++) order[i] = i;
   order.sort(before);
   all.reorder(order);
-  return all;
 }
 
 function estimate(file: SourceFile): number {
