@@ -59,7 +59,7 @@ export function createIgnoreMatcher(entries: readonly string[], where: IgnoreSou
   }
 
   const matches = (ip: string): boolean => {
-    const addr = parseId(ip);
+    const addr = addressOfId(ip);
     if (addr === undefined) return false;
     if (singles.has(addr.toString())) return true;
     if (addr.kind() === 'ipv4') {
@@ -128,8 +128,8 @@ function parseAddress(text: string): Addr | undefined {
   return undefined;
 }
 
-/** Parses a failure id; IPv4-mapped IPv6 ids compare as IPv4. */
-function parseId(id: string): Addr | undefined {
+/** Parses a failure id as an address (undefined when it is none); IPv4-mapped IPv6 ids are IPv4. */
+export function addressOfId(id: string): Addr | undefined {
   const text = id.length > 2 && id.startsWith('[') && id.endsWith(']') ? id.slice(1, -1) : id;
   const addr = parseAddress(text);
   if (addr !== undefined && addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress()) {

@@ -2,6 +2,7 @@
 // failure ids: IPv4-mapped IPv6 ids count as IPv4. Plain text in, so a worker thread can
 // rebuild the same test from the same string (ScanContext.keepTextIn).
 import ipaddr from 'ipaddr.js';
+import { addressOfId } from '../jail/ignore-ip.js';
 
 /** An address or network to follow. */
 export interface AddressTarget {
@@ -40,7 +41,7 @@ export function parseAddressTarget(text: string): AddressTarget | undefined {
     matches(id: string): boolean {
       let hit = cache.get(id);
       if (hit === undefined) {
-        const a = parseId(id);
+        const a = addressOfId(id);
         hit = a !== undefined && a.kind() === base.kind() && (a as ipaddr.IPv4).match(base as ipaddr.IPv4, bits);
         cache.set(id, hit);
       }
@@ -51,12 +52,6 @@ export function parseAddressTarget(text: string): AddressTarget | undefined {
 
 function unmap(a: Addr): Addr {
   return a.kind() === 'ipv6' && (a as ipaddr.IPv6).isIPv4MappedAddress() ? (a as ipaddr.IPv6).toIPv4Address() : a;
-}
-
-function parseId(id: string): Addr | undefined {
-  if (ipaddr.IPv4.isValidFourPartDecimal(id)) return ipaddr.IPv4.parse(id);
-  if (!id.includes(':') || !ipaddr.IPv6.isValid(id)) return undefined;
-  return unmap(ipaddr.IPv6.parse(id));
 }
 
 /** The first address of the `bits`-long prefix of `a`. */
