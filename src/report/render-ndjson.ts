@@ -33,11 +33,10 @@ const RANK_BLOCKED = NDJSON_TYPES.indexOf('blocked');
 const RANK_SUCCESS = NDJSON_TYPES.indexOf('success');
 const RANK_BAN = NDJSON_TYPES.indexOf('ban');
 
-/** A ban or unban event, already serialised; `seq` orders it after every hit at equal time and rank. */
+/** A ban or unban event, already serialised. */
 interface BanLine {
   time: EpochMs;
   rank: number;
-  seq: number;
   json: string;
 }
 
@@ -65,7 +64,7 @@ export function* renderNdjsonPieces(input: NdjsonInput, report: Report, options:
   }
   const order = hitOrder(time, ranks, n);
 
-  const bans = banLines(report, formatTime, n);
+  const bans = banLines(report, formatTime);
 
   const jailJson = report.jails.map((j) => JSON.stringify(j.name));
   const idJson = new Array<string | undefined>(hits.ids.size);
@@ -158,23 +157,22 @@ function hitOrder(time: Float64Array, ranks: Uint8Array, n: number): Uint32Array
   return order;
 }
 
-/** Ban and unban lines of the report's jails, in (time, rank, report order). */
-function banLines(report: Report, formatTime: (ms: EpochMs) => string, firstSeq: number): BanLine[] {
+/** Ban and unban lines of the report's jails, in (time, rank, report order): the sort is stable. */
+function banLines(report: Report, formatTime: (ms: EpochMs) => string): BanLine[] {
   const window = report.window;
   const inside = (t: EpochMs): boolean =>
     (window?.since === undefined || t >= window.since) && (window?.until === undefined || t < window.until);
   const time = (ms: EpochMs | undefined): string | null => (ms === undefined ? null : formatTime(ms));
   const lines: BanLine[] = [];
-  let seq = firstSeq;
   for (const j of report.jails) {
     for (const b of j.bans as BanEvent[]) {
       const ban = { time: formatTime(b.start), jail: j.name, ip: b.id, end: time(b.end), failures: b.failures, blocked: b.blocked };
-      lines.push({ time: b.start, rank: RANK_BAN, seq: seq++, json: JSON.stringify({ type: 'ban', data: ban }) + '\n' });
+      lines.push({ time: b.start, rank: RANK_BAN, json: JSON.stringify({ type: 'ban', data: ban }) + '\n' });
       if (b.end !== undefined && inside(b.end)) {
         const unban = { time: formatTime(b.end), jail: j.name, ip: b.id, start: formatTime(b.start) };
-        lines.push({ time: b.end, rank: RANK_UNBAN, seq: seq++, json: JSON.stringify({ type: 'unban', data: unban }) + '\n' });
+        lines.push({ time: b.end, rank: RANK_UNBAN, json: JSON.stringify({ type: 'unban', data: unban }) + '\n' });
       }
     }
   }
-  return lines.sort((a, b) => a.time - b.time || a.rank - b.rank || a.seq - b.seq);
+  return lines.sort((a, b) => a.time - b.time || a.rank - b.rank);
 }
