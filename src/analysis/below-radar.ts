@@ -10,6 +10,7 @@ import type { CountingMode, EpochMs, JailSpec, ReportBelowRadar, ReportRadarGrou
 import { countryCounter, hitIndex, type NameCodes } from './hit-index.js';
 import { PairCounts } from './pair-counts.js';
 import { scanRows } from './scan-rows.js';
+import { compareText } from '../compare-text.js';
 
 /** What the caller knows about an address, by id code. */
 export type GeoOfId = (code: number) => { country?: string; asn?: number; org?: string } | undefined;
@@ -403,6 +404,3 @@ interface Verdict {
   blockedIps: Set<number>;
 }
 
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

@@ -4,6 +4,7 @@
 // is a comparison with the previous row, never a Set of line keys (see lineAdjacent).
 import type { HitStore } from '../pipeline/hit-store.js';
 import { accountKey, isUsername, normalizeUsername } from './is-username.js';
+import { compareText } from '../compare-text.js';
 
 /** Username facts per `user` code of a store (index 0 = no username). */
 export interface NameCodes {
@@ -190,6 +191,3 @@ export function countryCounter(idCount: number, countryOf: (code: number) => str
   };
 }
 
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

@@ -9,6 +9,7 @@ import type { PlannedJail } from '../pipeline/replay.js';
 import type { CountingMode, EpochMs, FileStats, WhileBannedMode } from '../types.js';
 import { findCollateral, indexSuccesses, type SuccessIndex } from './collateral.js';
 import { filesSpan } from './files-span.js';
+import { compareText } from '../compare-text.js';
 
 /** The candidate values; every combination is evaluated for every jail. */
 export interface TuneGrid {
@@ -401,6 +402,3 @@ function markPareto(rows: readonly TuneRow[]): void {
   }
 }
 
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

@@ -7,6 +7,7 @@ import type { EpochMs, ReportAccount, ReportAccountName, ReportUsername } from '
 import { countryCounter, hitIndex, type NameCodes } from './hit-index.js';
 import { TopNames } from './pair-counts.js';
 import { FailedNames, scanRows } from './scan-rows.js';
+import { compareText } from '../compare-text.js';
 
 export { accountKey, isUsername, normalizeUsername } from './is-username.js';
 
@@ -238,6 +239,3 @@ function topSpellings(codes: readonly number[], spelled: Int32Array, userValues:
   return top.names;
 }
 
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

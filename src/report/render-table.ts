@@ -21,6 +21,7 @@ import type { TimeDisplay } from './display-time.js';
 import { formatDuration } from './format-duration.js';
 import { forTerminal, truncate } from './sanitize.js';
 import { displayWidth, fitStart } from './text-width.js';
+import { compareText } from '../compare-text.js';
 
 /** Options for `renderTable`. */
 export interface RenderTableOptions {
@@ -654,9 +655,6 @@ function compareUsernames(a: ReportUsername, b: ReportUsername): number {
   return b.attempts - a.attempts || b.ips - a.ips || a.first - b.first || compareText(a.name, b.name);
 }
 
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 /** Every time the table will show, so the compact form is decided once for all of them. */
 function collectShownTimes(report: Report, top: number): EpochMs[] {

@@ -3,6 +3,7 @@
 // Pure string work: no filesystem access. Only an exact stem plus a rotation suffix is a
 // sibling (`maillog.bak` and `maillog-old` are not).
 import { basename, dirname } from 'node:path';
+import { compareText } from '../compare-text.js';
 
 /** How a file relates to its live log: the live file itself, `.N`, or a dateext stamp. */
 export type RotationKind = 'live' | 'numeric' | 'date';
@@ -90,7 +91,3 @@ export function sortByRotation(paths: readonly string[]): string[] {
   return keyed.map((k) => k.path);
 }
 
-// Code-unit order, independent of the machine's locale.
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
