@@ -7,6 +7,7 @@ import type { BanEvent, EpochMs, Hit } from '../types.js';
 import { hitIndex } from './hit-index.js';
 import { PairCounts } from './pair-counts.js';
 import { scanRows } from './scan-rows.js';
+import { grown } from '../grow-typed.js';
 
 /** A banned address that also logged in successfully, and who logged in from it. */
 export interface Collateral {
@@ -151,13 +152,8 @@ export class SuccessTally {
   }
 
   #grow(): void {
-    const grow = (a: Int32Array): Int32Array => {
-      const b = new Int32Array(a.length * 2);
-      b.set(a);
-      return b;
-    };
-    this.#loginRow = grow(this.#loginRow);
-    this.#nextLogin = grow(this.#nextLogin);
+    this.#loginRow = grown(this.#loginRow, this.#loginRow.length * 2);
+    this.#nextLogin = grown(this.#nextLogin, this.#nextLogin.length * 2);
   }
 }
 

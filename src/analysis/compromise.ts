@@ -7,6 +7,7 @@ import type { BanEvent, CompromiseReason, ReportCompromise } from '../types.js';
 import { hitIndex, type NameCodes } from './hit-index.js';
 import { PairCounts, TopNames } from './pair-counts.js';
 import { scanRows } from './scan-rows.js';
+import { grown } from '../grow-typed.js';
 
 /** Failures on an account from other addresses, within this window before a login, make a burst. */
 export const BURST_WINDOW_MS = 24 * 3_600_000;
@@ -207,22 +208,14 @@ export class CompromiseScan {
 
   #growFailures(): void {
     const n = this.#failNorm.length * 2;
-    const norm = new Int32Array(n);
-    norm.set(this.#failNorm);
-    const next = new Int32Array(n);
-    next.set(this.#failNext);
-    this.#failNorm = norm;
-    this.#failNext = next;
+    this.#failNorm = grown(this.#failNorm, n);
+    this.#failNext = grown(this.#failNext, n);
   }
 
   #grow(): void {
     const n = this.#firstLogin.length * 2;
-    const firstLogin = new Float64Array(n);
-    firstLogin.set(this.#firstLogin);
-    const foundAt = new Int32Array(n);
-    foundAt.set(this.#foundAt);
-    this.#firstLogin = firstLogin;
-    this.#foundAt = foundAt;
+    this.#firstLogin = grown(this.#firstLogin, n);
+    this.#foundAt = grown(this.#foundAt, n);
   }
 
   /** The compromises found, in time order; `bans` (every jail's) tell whether and when the address was banned. */

@@ -2,6 +2,7 @@
 // numbers): the analyses' replacement for a Map of Maps keyed by strings. One open-addressing
 // hash table in a typed array (no object per pair, no Map per key, one cache line per look-up);
 // each key's values are chained in first-seen order, so iterating a key never scans the others.
+import { grown } from '../grow-typed.js';
 
 /** Per-key counts of values; keys and values are integers in 0..2^31-2. */
 export class PairCounts {
@@ -155,15 +156,15 @@ export class PairCounts {
 
   #growKeys(n: number): void {
     const cap = Math.max(n, this.#head.length * 2);
-    this.#head = grow(this.#head, cap);
-    this.#tail = grow(this.#tail, cap);
-    this.#size = grow(this.#size, cap);
+    this.#head = grown(this.#head, cap);
+    this.#tail = grown(this.#tail, cap);
+    this.#size = grown(this.#size, cap);
   }
 
   #growPairs(): void {
     const cap = this.#slotOf.length * 2;
-    this.#slotOf = grow(this.#slotOf, cap);
-    this.#next = grow(this.#next, cap);
+    this.#slotOf = grown(this.#slotOf, cap);
+    this.#next = grown(this.#next, cap);
   }
 
   #rehash(): void {
@@ -185,12 +186,6 @@ export class PairCounts {
     this.#table = t;
     this.#mask = mask;
   }
-}
-
-function grow(a: Int32Array, cap: number): Int32Array {
-  const b = new Int32Array(cap);
-  b.set(a);
-  return b;
 }
 
 // Mixes both integers into 32 bits (multiplicative hashing, then a final avalanche).

@@ -9,6 +9,7 @@ import { FormulaError } from './ban-formula.js';
 import type { BanMemory, BanTimeIncrement } from './ban-time-increment.js';
 import { rescaleRetry } from './fail-ticket.js';
 import { roundHalfEven } from './round-half-even.js';
+import { grown } from '../grow-typed.js';
 
 /** The numbers one jail simulation needs (times in seconds, as fail2ban writes them). */
 export interface JailParams {
@@ -272,7 +273,7 @@ class Simulator implements JailSimulator {
     if (idx === NONE) {
       // A new code is a new id, unless add() saw that text first.
       idx = this.byText?.get(id) ?? this.newId(id, code);
-      if (code >= this.idOfCode.length) this.idOfCode = growI32(this.idOfCode, Math.max(code + 1, this.idOfCode.length * 2, 1024));
+      if (code >= this.idOfCode.length) this.idOfCode = grown(this.idOfCode, Math.max(code + 1, this.idOfCode.length * 2, 1024), NONE);
       this.idOfCode[code] = idx;
     }
     return this.addAt(time, idx, id);
@@ -559,16 +560,16 @@ class Simulator implements JailSimulator {
     const idx = this.idCount++;
     if (idx === this.counted.length) {
       const n = idx * 2;
-      this.counted = growU32(this.counted, n);
-      this.blocked = growU32(this.blocked, n);
-      this.ignored = growU32(this.ignored, n);
-      this.banCount = growU32(this.banCount, n);
-      this.duringBan = growU32(this.duringBan, n);
+      this.counted = grown(this.counted, n);
+      this.blocked = grown(this.blocked, n);
+      this.ignored = grown(this.ignored, n);
+      this.banCount = grown(this.banCount, n);
+      this.duringBan = grown(this.duringBan, n);
       const flags = new Uint8Array(n);
       flags.set(this.flags);
       this.flags = flags;
-      this.slotOf = growI32(this.slotOf, n);
-      this.codeOf = growI32(this.codeOf, n);
+      this.slotOf = grown(this.slotOf, n, NONE);
+      this.codeOf = grown(this.codeOf, n, NONE);
     }
     this.codeOf[idx] = code;
     if (code === NONE) this.texts.set(idx, id);
@@ -586,11 +587,11 @@ class Simulator implements JailSimulator {
 
   private growEvents(): void {
     const n = this.evId.length * 2;
-    this.evId = growI32(this.evId, n);
-    this.evStart = growF64(this.evStart, n);
-    this.evEnd = growF64(this.evEnd, n);
-    this.evFailures = growF64(this.evFailures, n);
-    this.evBlocked = growF64(this.evBlocked, n);
+    this.evId = grown(this.evId, n, NONE);
+    this.evStart = grown(this.evStart, n);
+    this.evEnd = grown(this.evEnd, n);
+    this.evFailures = grown(this.evFailures, n);
+    this.evBlocked = grown(this.evBlocked, n);
   }
 
   private allocSlot(idx: number): number {
@@ -619,17 +620,17 @@ class Simulator implements JailSimulator {
 
   private growSlots(): void {
     const n = this.slotCap * 2;
-    this.owner = growI32(this.owner, n);
-    this.first = growF64(this.first, n);
-    this.last = growF64(this.last, n);
-    this.retry = growF64(this.retry, n);
-    this.banOf = growI32(this.banOf, n);
-    this.banEnd = growF64(this.banEnd, n);
-    this.ticketBans = growF64(this.ticketBans, n);
-    this.freeSlots = growI32(this.freeSlots, n);
+    this.owner = grown(this.owner, n, NONE);
+    this.first = grown(this.first, n);
+    this.last = grown(this.last, n);
+    this.retry = grown(this.retry, n);
+    this.banOf = grown(this.banOf, n, NONE);
+    this.banEnd = grown(this.banEnd, n);
+    this.ticketBans = grown(this.ticketBans, n);
+    this.freeSlots = grown(this.freeSlots, n, NONE);
     if (this.window) {
-      this.ringHead = growI32(this.ringHead, n);
-      this.ring = growF64(this.ring, n * this.ringSize);
+      this.ringHead = grown(this.ringHead, n, NONE);
+      this.ring = grown(this.ring, n * this.ringSize);
     }
     this.slotCap = n;
   }
@@ -638,22 +639,4 @@ class Simulator implements JailSimulator {
 /** The database stores `int(round(t))` seconds; Python rounds halves to even. */
 function roundHalfEvenSeconds(ms: EpochMs): number {
   return roundHalfEven(ms / 1000);
-}
-
-function growU32(a: Uint32Array, n: number): Uint32Array<ArrayBuffer> {
-  const b = new Uint32Array(n);
-  b.set(a);
-  return b;
-}
-
-function growI32(a: Int32Array, n: number): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(n).fill(NONE);
-  b.set(a);
-  return b;
-}
-
-function growF64(a: Float64Array, n: number): Float64Array<ArrayBuffer> {
-  const b = new Float64Array(n);
-  b.set(a);
-  return b;
 }

@@ -5,6 +5,7 @@
 import { dottedQuad } from '../enrich/dotted-quad.js';
 import type { Outcome } from '../jail/simulate.js';
 import type { EpochMs, Hit, HitKind } from '../types.js';
+import { grown } from '../grow-typed.js';
 
 /** `kind` column codes. */
 export const FAILURE = 0;
@@ -419,19 +420,14 @@ export class HitStore {
   }
 
   #grow(capacity: number): void {
-    const grow = <T extends Float64Array | Uint32Array | Uint16Array | Uint8Array>(a: T, make: (n: number) => T): T => {
-      const b = make(capacity);
-      b.set(a.subarray(0, this.length));
-      return b;
-    };
-    this.time = grow(this.time, (n) => new Float64Array(n));
-    this.jail = grow(this.jail, (n) => new Uint16Array(n));
-    this.kind = grow(this.kind, (n) => new Uint8Array(n));
-    this.id = grow(this.id, (n) => new Uint32Array(n));
-    this.user = grow(this.user, (n) => new Uint32Array(n));
-    this.file = grow(this.file, (n) => new Uint32Array(n));
-    this.line = grow(this.line, (n) => new Uint32Array(n));
-    this.outcome = grow(this.outcome, (n) => new Uint8Array(n));
+    this.time = grown(this.time, capacity);
+    this.jail = grown(this.jail, capacity);
+    this.kind = grown(this.kind, capacity);
+    this.id = grown(this.id, capacity);
+    this.user = grown(this.user, capacity);
+    this.file = grown(this.file, capacity);
+    this.line = grown(this.line, capacity);
+    this.outcome = grown(this.outcome, capacity);
   }
 }
 
