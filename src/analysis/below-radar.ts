@@ -61,7 +61,12 @@ export function findBelowRadar(
   opts: BelowRadarOptions = {},
 ): ReportBelowRadar {
   const { rows, names } = hitIndex(hits);
-  const tally = new RadarTally(rows, names, bannedIds, opts.geo);
+  const banned = new Uint8Array(rows.ids.size);
+  for (const b of bannedIds) {
+    const c = rows.ids.find(b);
+    if (c >= 0) banned[c] = 1;
+  }
+  const tally = new RadarTally(rows, names, banned, opts.geo);
   scanRows(rows, names.isName, { radar: tally });
   return tally.finish(jails, opts.counting ?? 'fail2ban');
 }
@@ -122,17 +127,14 @@ export class RadarTally {
   readonly #netIndex = new Map<string, number>();
   readonly #asnIndex = new Map<number, number>();
 
-  constructor(rows: HitStore, names: NameCodes, bannedIds: ReadonlySet<string>, geo: GeoOfId | undefined) {
+  /** `banned`: 1 per id code that some jail banned. */
+  constructor(rows: HitStore, names: NameCodes, banned: Uint8Array, geo: GeoOfId | undefined) {
     const nIds = rows.ids.size;
     const maxGroups = 2 * nIds + names.norms.length;
     this.#rows = rows;
     this.#names = names;
     this.#geo = geo;
-    this.#banned = new Uint8Array(nIds);
-    for (const b of bannedIds) {
-      const c = rows.ids.find(b);
-      if (c >= 0) this.#banned[c] = 1;
-    }
+    this.#banned = banned;
     this.#kind = new Uint8Array(maxGroups);
     this.#attempts = new Int32Array(maxGroups);
     this.#first = new Float64Array(maxGroups);

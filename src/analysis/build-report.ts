@@ -76,7 +76,7 @@ export function buildReport(outcome: ReplayOutcome, jails: JailSpec[], opts: Bui
   // Collateral looks at the logins of banned addresses only.
   const successes = new SuccessTally(rows, banned);
   const compromises = new CompromiseScan(rows, names);
-  const radar = new RadarTally(rows, names, new Set(bansById.keys()), geoOf);
+  const radar = new RadarTally(rows, names, banned, geoOf);
   const failedNames = new FailedNames(nIds);
   scanRows(rows, names.isName, { tally, usernames, accounts, successes, compromises, radar, failedNames });
 
