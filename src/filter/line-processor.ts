@@ -1,6 +1,6 @@
 // The one entry point from "a line with its date cut out, at a log time" to failures, for
 // the audit (server mode) and fail2ban-regex-like checks (check-all mode). Single-line
-// filters go through matchServer / matchLine, maxlines > 1 or F-MLFID ones through the
+// filters go through ServerMatcher / matchLine, maxlines > 1 or F-MLFID ones through the
 // multi-line layer. Server-mode single-line results are objects reused from line to line.
 
 import type { EpochMs } from '../types.js';

@@ -1,6 +1,6 @@
 // One line through a compiled filter as Filter.findFailure does it (filter.py:839-976,
 // semantics doc §4.1-4.3): ignoreregex, prefregex content, failregexes, group merge, id.
-// Single-line, never throws; F-MLFID and maxlines live in multiline.ts. matchServer is
+// Single-line, never throws; F-MLFID and maxlines live in multiline.ts. ServerMatcher is
 // 'first' mode without dictionaries or result objects (tests hold it to matchLine's answers).
 
 import type { CompiledFilter, CompiledPattern } from './compile-filter.js';
@@ -157,7 +157,7 @@ function buildHit(cf: CompiledFilter, regex: number, d: GroupDict): RegexHit | '
   };
 }
 
-/** What matchServer found: which regex, the failure id and what came with it. */
+/** What ServerMatcher.match found: which regex, the failure id and what came with it. */
 export interface ServerHit {
   regex: number;
   id: string;
@@ -166,21 +166,12 @@ export interface ServerHit {
   nofail: boolean;
 }
 
-/** matchServer's answers: nothing (miss, ignored, pending, no id), a failure, a success. */
+/** ServerMatcher.match's answers: nothing (miss, ignored, pending, no id), a failure, a success. */
 export const SERVER_NONE = 0;
 export const SERVER_FAILURE = 1;
 export const SERVER_SUCCESS = 2;
 
-/**
- * matchLine(cf, text, 'first') for the server: SERVER_FAILURE when it would report
- * 'failure', SERVER_SUCCESS for 'success' (both with the hit written into `out`),
- * SERVER_NONE otherwise. Allocates nothing of its own but the `text + "\n"` buffer.
- */
-export function matchServer(cf: CompiledFilter, text: string, out: ServerHit): number {
-  return serverMatcher(cf).match(text, out);
-}
-
-/** The per-filter state behind matchServer (one per compiled filter, shared). */
+/** The server-mode matcher of a filter (one per compiled filter, shared). */
 export function serverMatcher(cf: CompiledFilter): ServerMatcher {
   let m = matchers.get(cf);
   if (m === undefined) {
@@ -193,7 +184,7 @@ export function serverMatcher(cf: CompiledFilter): ServerMatcher {
 // A compiled filter never changes, so its matcher is built once.
 const matchers = new WeakMap<CompiledFilter, ServerMatcher>();
 
-/** A filter's regexes with slot readers; see matchServer. Synchronous, so one can be shared. */
+/** A filter's regexes with slot readers; see match. Synchronous, so one can be shared. */
 export class ServerMatcher {
   readonly #cf: CompiledFilter;
   readonly #pref: PatternPlan | undefined;
@@ -207,7 +198,11 @@ export class ServerMatcher {
     this.#success = cf.successregex.map(patternPlan);
   }
 
-  /** matchServer on this matcher's filter. */
+  /**
+   * matchLine(cf, text, 'first') for the server: SERVER_FAILURE when it would report
+   * 'failure', SERVER_SUCCESS for 'success' (both with the hit written into `out`),
+   * SERVER_NONE otherwise. Allocates nothing of its own but the `text + "\n"` buffer.
+   */
   match(text: string, out: ServerHit): number {
     const cf = this.#cf;
     const buf = text + '\n';

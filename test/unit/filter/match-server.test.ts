@@ -1,4 +1,4 @@
-// The server-mode fast path (matchServer behind a 'first'-mode line processor) against the
+// The server-mode fast path (ServerMatcher behind a 'first'-mode line processor) against the
 // reference matchLine(cf, text, 'first'): the same failure or success, id, address, user
 // and flags on every line, for hand-made filters that exercise each group rule and for
 // the stock mail filters over the sample logs. Also the plain-group rewrite it relies on.
@@ -15,7 +15,7 @@ import type { CompiledFilter } from '../../../src/filter/compile-filter.js';
 import { plainGroups } from '../../../src/filter/failure-groups.js';
 import { createLineProcessor } from '../../../src/filter/line-processor.js';
 import type { LineProcessor } from '../../../src/filter/line-processor.js';
-import { matchLine, matchServer, SERVER_NONE } from '../../../src/filter/match-line.js';
+import { matchLine, serverMatcher, SERVER_NONE } from '../../../src/filter/match-line.js';
 import type { ServerHit } from '../../../src/filter/match-line.js';
 import { createDateDetector } from '../../../src/time/date-detector.js';
 import { parseZone } from '../../../src/time/zone.js';
@@ -185,14 +185,14 @@ for (const c of CASES) {
   });
 }
 
-test('matchServer answers SERVER_NONE for ignored, missed and pending lines', () => {
+test('ServerMatcher answers SERVER_NONE for ignored, missed and pending lines', () => {
   const cf = filter({ failregex: ['from <HOST>'], ignoreregex: ['192\\.0\\.2\\.9'] });
   const out: ServerHit = { regex: -1, id: '', ip: undefined, user: undefined, nofail: false };
-  assert.equal(matchServer(cf, 'from 192.0.2.9', out), SERVER_NONE);
-  assert.equal(matchServer(cf, 'nothing', out), SERVER_NONE);
+  assert.equal(serverMatcher(cf).match('from 192.0.2.9', out), SERVER_NONE);
+  assert.equal(serverMatcher(cf).match('nothing', out), SERVER_NONE);
   const mlfid = filter({ prefregex: String.raw`^<F-MLFID>\S+</F-MLFID> <F-CONTENT>.+</F-CONTENT>$`, failregex: [String.raw`<F-USER>\w+</F-USER> failed`] });
   assert.equal(matchLine(mlfid, 'c1 bob failed').status, 'pending');
-  assert.equal(matchServer(mlfid, 'c1 bob failed', out), SERVER_NONE);
+  assert.equal(serverMatcher(mlfid).match('c1 bob failed', out), SERVER_NONE);
   assert.equal(out.regex, -1, 'nothing written');
 });
 
