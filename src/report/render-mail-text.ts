@@ -8,6 +8,7 @@ import { makeTimeDisplay } from './display-time.js';
 import { formatDuration } from './format-duration.js';
 import { bannedIps, reportPeriod, topAsns, topCountries } from './report-digest.js';
 import { forTerminal } from './sanitize.js';
+import { drawRows, type Align } from './text-table.js';
 import { displayWidth } from './text-width.js';
 
 /** Options for `renderMailText`. */
@@ -199,18 +200,9 @@ function table(cols: readonly Col[], rows: readonly string[][]): string[] {
     keep = keep.filter((i) => i !== drop);
     widths = widthOf(keep);
   }
-  const line = (cells: readonly string[]): string =>
-    (
-      INDENT +
-      keep
-        .map((i, k) => {
-          const text = cells[i] ?? '';
-          const pad = ' '.repeat(Math.max(0, (widths[k] ?? 0) - displayWidth(text)));
-          return cols[i]?.right === true ? pad + text : text + pad;
-        })
-        .join(GAP)
-    ).trimEnd();
-  return [line(cols.map((c) => c.header)), ...rows.map(line)];
+  const shape = { widths, aligns: keep.map((i) => (cols[i]?.right === true ? 'right' : 'left') as Align), indent: INDENT, gap: GAP };
+  const pick = (cells: readonly string[]): string[] => keep.map((i) => cells[i] ?? '');
+  return drawRows([pick(cols.map((c) => c.header)), ...rows.map(pick)], shape).split('\n');
 }
 
 // Untrusted text for a terminal: controls gone, then cut to `max` columns with an ellipsis.

@@ -4,7 +4,6 @@
 // (level 0 = no escape codes). Pure and deterministic: explicit sort orders, no locale, no clock.
 
 import type { ChalkInstance } from 'chalk';
-import Table from 'cli-table3';
 import type {
   CompromiseReason,
   EpochMs,
@@ -20,6 +19,7 @@ import { makeTimeDisplay } from './display-time.js';
 import type { TimeDisplay } from './display-time.js';
 import { formatDuration } from './format-duration.js';
 import { forTerminal, truncate } from './sanitize.js';
+import { drawRows, visibleWidth, type Align } from './text-table.js';
 import { displayWidth, fitStart } from './text-width.js';
 import { compareText } from '../compare-text.js';
 
@@ -48,8 +48,6 @@ const MAX_WARNING = 160;
 const INDENT = '  ';
 const GAP = '  ';
 const NO_VALUE = '-';
-
-type Align = 'left' | 'right';
 
 /** One column of a borderless table (shared with render-timeline.ts). */
 export interface Column {
@@ -507,63 +505,16 @@ function listOf(items: readonly string[], max: number, total = items.length): st
 
 // ---- layout ---------------------------------------------------------------------------------
 
-/** Borderless cli-table3 characters: columns separated by GAP, rows indented by INDENT, no rules. */
-export const PLAIN_CHARS = {
-  top: '',
-  'top-mid': '',
-  'top-left': '',
-  'top-right': '',
-  bottom: '',
-  'bottom-mid': '',
-  'bottom-left': '',
-  'bottom-right': '',
-  left: INDENT,
-  'left-mid': '',
-  mid: '',
-  'mid-mid': '',
-  right: '',
-  'right-mid': '',
-  middle: GAP,
-};
-
 /** Lays out cells (already sanitised, colour-free except deliberate styling) to fit ctx.width. */
 export function drawTable(columns: readonly Column[], rows: readonly string[][], ctx: Ctx): string {
   const { widths, headers } = fitWidths(columns, rows, ctx.width);
-  // cli-table3's layout takes time quadratic in the rows (a million attacking addresses would
-  // never print, #5); with fixed widths, blocks of rows laid out apart give the same lines.
-  const blocks: string[] = [];
-  for (let from = 0; from === 0 || from < rows.length; from += TABLE_BLOCK_ROWS) {
-    const table = new Table({
-      head: from === 0 ? headers.map((h) => ctx.c.bold(h)) : [],
-      colWidths: widths,
-      colAligns: columns.map((col) => col.align),
-      chars: PLAIN_CHARS,
-      // cli-table3 colours headers and borders through @colors/colors, which detects the terminal
-      // by itself; all colour must come from our chalk instance instead.
-      style: { 'padding-left': 0, 'padding-right': 0, head: [], border: [], compact: true },
-      wordWrap: false,
-    });
-    for (const row of rows.slice(from, from + TABLE_BLOCK_ROWS)) {
-      table.push(
-        row.map((cell, i) => {
-          const col = columns[i];
-          const w = widths[i] ?? 0;
-          // Paths lose their start, not their file name; other cells are cut by cli-table3 with '…'.
-          return col?.keepEnd === true && displayWidth(cell) > w ? fitStart(cell, w) : cell;
-        }),
-      );
-    }
-    blocks.push(table.toString());
-  }
-  return blocks
-    .join('\n')
-    .split('\n')
-    .map((line) => line.trimEnd())
-    .join('\n');
+  const body = rows.map((row) =>
+    // Paths lose their start, not their file name; other cells are cut at their end with '…'.
+    row.map((cell, i) => (columns[i]?.keepEnd === true && displayWidth(cell) > (widths[i] ?? 0) ? fitStart(cell, widths[i] ?? 0) : cell)),
+  );
+  const shape = { widths, aligns: columns.map((col) => col.align), indent: INDENT, gap: GAP };
+  return drawRows([headers.map((h) => ctx.c.bold(h)), ...body], shape);
 }
-
-// Rows per cli-table3 instance in drawTable (its layout is quadratic in the rows).
-const TABLE_BLOCK_ROWS = 200;
 
 /**
  * Natural column widths; when the table is too wide, short headers first, then the flexible
@@ -574,7 +525,7 @@ function fitWidths(
   rows: readonly string[][],
   width: number,
 ): { widths: number[]; headers: string[] } {
-  const content = columns.map((_, i) => rows.reduce((w, row) => Math.max(w, displayWidth(stripStyle(row[i] ?? ''))), 0));
+  const content = columns.map((_, i) => rows.reduce((w, row) => Math.max(w, visibleWidth(row[i] ?? '')), 0));
   const measure = (heads: readonly string[]): number[] => content.map((w, i) => Math.max(w, displayWidth(heads[i] ?? '')));
   const total = (ws: readonly number[]): number => INDENT.length + ws.reduce((a, b) => a + b, 0) + GAP.length * (ws.length - 1);
   let headers = columns.map((col) => col.header);
@@ -608,13 +559,6 @@ export function title(ctx: Ctx, text: string): string {
 export function clean(s: string, max: number): string {
   // Truncate first (bounded work on 10 kB input), then sanitise, then truncate what is visible.
   return truncate(forTerminal(truncate(s, max * 4)).replaceAll('\t', ' '), max);
-}
-
-// ANSI SGR sequences produced by our own chalk styling (log text never contains ESC by now).
-// The `g` regexes in this file are only used with String#replace, which resets lastIndex.
-const SGR = /\u001b\[[0-9;]*m/g;
-function stripStyle(s: string): string {
-  return s.replace(SGR, '');
 }
 
 /** Integer with thousands separators, locale-independent. */

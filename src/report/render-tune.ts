@@ -4,14 +4,14 @@
 // target, colour only from the chalk instance the CLI passes.
 
 import type { ChalkInstance } from 'chalk';
-import Table from 'cli-table3';
 import type { TuneBanFigures, TuneJail, TuneReport, TuneRow, TuneSetting } from '../analysis/tune.js';
 import type { EpochMs } from '../types.js';
 import { makeTimeDisplay } from './display-time.js';
 import { formatDuration } from './format-duration.js';
 import { jsonFileStats } from './render-json.js';
-import { clean, count, plural, PLAIN_CHARS, spanText } from './render-table.js';
+import { clean, count, plural, spanText } from './render-table.js';
 import { forCsvCell, forTerminal, toSafeJson, truncate } from './sanitize.js';
+import { drawRows } from './text-table.js';
 import { displayWidth } from './text-width.js';
 
 /** Options for `renderTuneTable`. */
@@ -179,24 +179,12 @@ function renderGrid(jail: TuneJail, ctx: Ctx): string {
   // Never narrower than an IPv4 address with its count and span: the table may then overflow.
   const lastWidth = Math.min(widths[widths.length - 1] ?? 0, Math.max(MIN_UNBANNED_WIDTH, ctx.width - fixed));
   widths[widths.length - 1] = lastWidth;
-  const table = new Table({
-    head: columns.map((col) => c.bold(col.header)),
-    colWidths: widths,
-    colAligns: columns.map((col) => col.align),
-    chars: PLAIN_CHARS,
-    // cli-table3 would colour through @colors/colors, which detects the terminal by itself.
-    style: { 'padding-left': 0, 'padding-right': 0, head: [], border: [], compact: true },
-    wordWrap: false,
-  });
-  jail.rows.forEach((r, i) => {
+  const body = jail.rows.map((r, i) => {
     const cells = (rows[i] ?? []).map((cell, k) => (k === columns.length - 1 ? truncate(cell, lastWidth) : cell));
-    table.push(r.recommended ? cells.map((cell) => c.green.bold(cell)) : r.pareto ? cells.map((cell) => c.bold(cell)) : cells);
+    return r.recommended ? cells.map((cell) => c.green.bold(cell)) : r.pareto ? cells.map((cell) => c.bold(cell)) : cells;
   });
-  return table
-    .toString()
-    .split('\n')
-    .map((line) => line.trimEnd())
-    .join('\n');
+  const shape = { widths, aligns: columns.map((col) => col.align), indent: INDENT, gap: GAP };
+  return drawRows([columns.map((col) => c.bold(col.header)), ...body], shape);
 }
 
 

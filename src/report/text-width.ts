@@ -1,6 +1,6 @@
-// Terminal column width of already-sanitised text, for laying out tables before cli-table3
-// draws them. An approximation of wcwidth: marks and format characters take no column, East
-// Asian wide characters and emoji take two. Pure; never sees control characters.
+// Terminal column width of already-sanitised text, for laying out tables (text-table.ts).
+// An approximation of wcwidth: marks and format characters take no column, East Asian wide
+// characters and emoji take two. Pure; never sees control characters.
 
 // Zero-width: combining marks and format characters (ZWJ, ZWSP, soft hyphen, BOM...).
 const ZERO_WIDTH = /^[\p{M}\p{Cf}]$/u;
