@@ -1,6 +1,7 @@
 // JSON.stringify(value, null, 2) + escapeJsonText, produced in pieces: the top levels of
-// objects and arrays are walked here, everything below them is stringified element by
-// element and re-indented. Invariant: the joined pieces equal toSafeJson(value, 2).
+// objects and arrays, and every container down to a LazyList, are walked here; arrays below
+// them are stringified a block of elements at a time, LazyLists mapped as they are streamed.
+// Invariant: the joined pieces equal toSafeJson(value, 2).
 import { escapeJsonText } from './sanitize.js';
 import { PIECE_CHARS } from './text-output.js';
 
@@ -45,13 +46,15 @@ export function* safeJsonPieces(value: unknown): Generator<string> {
 // JSON.stringify's text for `v` (already through toJsonValue and printable) at nesting
 // `depth`: its lines indented by depth levels.
 function* walk(v: unknown, depth: number): Generator<string> {
-  if (depth >= WALK_DEPTH || v === null || typeof v !== 'object') {
+  // A LazyList is streamed wherever it is: its mapped elements never exist all at once.
+  if (v instanceof LazyList) return yield* inBlocks(v as Iterable<unknown>, depth);
+  if (v === null || typeof v !== 'object' || (depth >= WALK_DEPTH && !holdsLazy(v))) {
     const s = JSON.stringify(v, null, 2);
     return yield depth === 0 ? s : s.replaceAll('\n', '\n' + INDENT.repeat(depth));
   }
   const pad = INDENT.repeat(depth + 1);
-  if (Array.isArray(v) || v instanceof LazyList) {
-    if (depth + 1 >= WALK_DEPTH) return yield* inBlocks(v as Iterable<unknown>, depth);
+  if (Array.isArray(v)) {
+    if (depth + 1 >= WALK_DEPTH && !v.some(holdsLazy)) return yield* inBlocks(v as Iterable<unknown>, depth);
     let first = true;
     for (const element of v as Iterable<unknown>) {
       yield (first ? '[\n' : ',\n') + pad;
@@ -113,6 +116,15 @@ function nest(block: unknown[], depth: number): unknown {
   let v: unknown = block;
   for (let k = 0; k < depth; k++) v = [v];
   return v;
+}
+
+// Whether walk must open `v` rather than stringify it whole: it is a LazyList, or an object
+// with one among its own members (a jail and its bans).
+function holdsLazy(v: unknown): boolean {
+  if (v instanceof LazyList) return true;
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+  for (const key of Object.keys(v)) if ((v as Record<string, unknown>)[key] instanceof LazyList) return true;
+  return false;
 }
 
 function printable(v: unknown): boolean {

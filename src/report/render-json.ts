@@ -55,7 +55,7 @@ export function toJsonReport(report: Report, formatTime: (ms: EpochMs) => string
       bantime: j.bantime,
       failures: j.failures,
       ids: j.ids,
-      bans: j.bans.map((b: BanEvent) => ({
+      bans: new LazyList(j.bans, (b: BanEvent) => ({
         ip: b.id,
         start: formatTime(b.start),
         end: time(b.end),
@@ -78,7 +78,7 @@ export function toJsonReport(report: Report, formatTime: (ms: EpochMs) => string
       last: formatTime(ip.last),
       usernames: [...ip.usernames],
     })),
-    usernames: report.usernames.map((u: ReportUsername) => ({
+    usernames: new LazyList(report.usernames, (u: ReportUsername) => ({
       name: u.name,
       attempts: u.attempts,
       ips: u.ips,
@@ -138,7 +138,7 @@ export function toJsonReport(report: Report, formatTime: (ms: EpochMs) => string
       banned: c.banned,
       duringBan: c.duringBan,
     })),
-    accounts: (report.accounts ?? []).map((a: ReportAccount) => ({
+    accounts: new LazyList(report.accounts ?? [], (a: ReportAccount) => ({
       key: a.key,
       exists: a.exists,
       attempts: a.attempts,
@@ -163,9 +163,9 @@ export function toJsonReport(report: Report, formatTime: (ms: EpochMs) => string
     belowRadar: {
       failures: report.belowRadar?.failures ?? 0,
       addresses: report.belowRadar?.addresses ?? 0,
-      networks: (report.belowRadar?.networks ?? []).map((g) => jsonGroup(g, time)),
-      asns: (report.belowRadar?.asns ?? []).map((g) => jsonGroup(g, time)),
-      spraying: (report.belowRadar?.spraying ?? []).map((g) => jsonGroup(g, time)),
+      networks: new LazyList(report.belowRadar?.networks ?? [], (g) => jsonGroup(g, time)),
+      asns: new LazyList(report.belowRadar?.asns ?? [], (g) => jsonGroup(g, time)),
+      spraying: new LazyList(report.belowRadar?.spraying ?? [], (g) => jsonGroup(g, time)),
     },
   };
 }
@@ -238,9 +238,9 @@ export interface JsonReport {
     bantime: number;
     failures: number;
     ids: number;
-    bans: Array<{ ip: string; start: string; end: JsonTime; failures: number; blocked: number }>;
+    bans: LazyList<BanEvent, { ip: string; start: string; end: JsonTime; failures: number; blocked: number }>;
   }>;
-  /** The largest section: mapped element by element while it is streamed. */
+  /** The large sections are LazyLists: mapped element by element while they are streamed. */
   ips: LazyList<ReportIp, {
     ip: string;
     country: string | null;
@@ -256,7 +256,7 @@ export interface JsonReport {
     last: string;
     usernames: string[];
   }>;
-  usernames: Array<{ name: string; attempts: number; ips: number; first: string; last: string }>;
+  usernames: LazyList<ReportUsername, { name: string; attempts: number; ips: number; first: string; last: string }>;
   stats: Report['stats'];
   geoip: { database: string; buildDate: string | null; asn: { database: string; buildDate: string | null } | null } | null;
   collateral: Array<{
@@ -293,7 +293,7 @@ export interface JsonReport {
     banned: boolean;
     duringBan: boolean;
   }>;
-  accounts: Array<{
+  accounts: LazyList<ReportAccount, {
     key: string;
     exists: boolean;
     attempts: number;
@@ -318,9 +318,9 @@ export interface JsonReport {
   belowRadar: {
     failures: number;
     addresses: number;
-    networks: JsonRadarGroup[];
-    asns: JsonRadarGroup[];
-    spraying: JsonRadarGroup[];
+    networks: LazyList<ReportRadarGroup, JsonRadarGroup>;
+    asns: LazyList<ReportRadarGroup, JsonRadarGroup>;
+    spraying: LazyList<ReportRadarGroup, JsonRadarGroup>;
   };
 }
 

@@ -77,4 +77,26 @@ describe('safeJsonPieces', () => {
     assert.equal(rest, toSafeJson(plain, 2));
     assert.equal(JSON.stringify(doc), JSON.stringify(plain));
   });
+
+  it('streams LazyLists at any depth: in objects inside arrays, and below the walked levels', () => {
+    let mapped = 0;
+    const items = Array.from({ length: 4000 }, (_, i) => i);
+    const row = (i: number): unknown => (mapped++, { i, s: `ban ${i}` });
+    // Like the report: jails[].bans, and belowRadar.networks under an object.
+    const doc = {
+      jails: [
+        { name: 'a', bans: new LazyList(items, row), after: [1, 2] },
+        { name: 'b', bans: new LazyList([], row) },
+      ],
+      radar: { n: 1, networks: new LazyList(items, row), deeper: { list: new LazyList(items.slice(0, 3), row) } },
+      plain: [{ x: [1, { y: 2 }] }],
+    };
+    const it = safeJsonPieces(doc)[Symbol.iterator]();
+    const first = it.next();
+    assert.ok(!first.done);
+    assert.ok(mapped > 0 && mapped < items.length, `mapped ${mapped} of ${3 * items.length + 3} for the first piece`);
+    let text = first.value;
+    for (let r = it.next(); !r.done; r = it.next()) text += r.value;
+    assert.equal(text, toSafeJson(JSON.parse(JSON.stringify(doc)), 2));
+  });
 });
