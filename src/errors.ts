@@ -17,6 +17,14 @@ export class ConfigError extends Error {
   }
 }
 
+/** A command-line mistake: printed with a hint to --help, exit code 1. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
 /** A problem reading one input (missing, unreadable, corrupt gzip, ...). */
 export class SourceError extends Error {
   readonly path: string;

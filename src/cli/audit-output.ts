@@ -17,7 +17,7 @@ import type { EpochMs, Report, SourceFile } from '../types.js';
 import type { Zone } from '../time/zone.js';
 import { formatTime } from '../time/format-time.js';
 import { diffOnlyNew, readOnlyNewState, writeOnlyNewState } from './only-new.js';
-import { UsageError } from './options.js';
+import { UsageError } from '../errors.js';
 import { DEFAULT_SENDMAIL, sendMail } from './send-mail.js';
 import { filesForWindow, historyLookbackMs, resolveTimeWindow, UNTIL_SLACK_MS, type LookbackJail, type TimeWindow } from './time-window.js';
 

@@ -3,7 +3,7 @@
 // stack traces appear only with --debug.
 import { forTerminal } from '../report/sanitize.js';
 import { ConfigError } from '../errors.js';
-import { UsageError } from './options.js';
+import { UsageError } from '../errors.js';
 
 /** Formats an error as one stderr line (plus the stack with `debug`). */
 export function formatError(err: unknown, debug: boolean): string {

@@ -2,6 +2,7 @@
 // once), the typed ReplayArgs they produce, and the parser that dispatches to the
 // registered commands. No semantic checks here: resolve-config.ts owns those.
 import yargs, { type Argv } from 'yargs';
+import { UsageError } from '../errors.js';
 import type { CommandSpec } from './commands/command-io.js';
 
 /** Options shared by every command that replays logs. */
@@ -137,12 +138,4 @@ export async function parseArgs(argv: string[], commands: readonly CommandSpec<u
   await parser.parseAsync();
   if (out === undefined) throw new UsageError('unknown command');
   return out;
-}
-
-/** A command-line mistake: printed with a hint to --help, exit code 1. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
 }

@@ -10,7 +10,7 @@ import { parseFilterRef } from '../config/filter-ref.js';
 import { loadFilter } from '../config/load-filter.js';
 import { readJailEntries, type JailEntry } from '../config/load-jails.js';
 import { parseDuration } from '../config/duration.js';
-import { ConfigError, type SourceError } from '../errors.js';
+import { ConfigError, UsageError, type SourceError } from '../errors.js';
 import { checkFilterBacktracking, describeBacktrackFinding } from '../filter/backtrack-check.js';
 import { compileFilter } from '../filter/compile-filter.js';
 import { FORMULA_SUBSET, FormulaError } from '../jail/ban-formula.js';
@@ -24,7 +24,7 @@ import { createDateDetector, type DateDetector } from '../time/date-detector.js'
 import { parseTimeArg } from '../time/parse-time-arg.js';
 import { parseZone, type Zone } from '../time/zone.js';
 import type { EpochMs, JailSpec, SourceFile } from '../types.js';
-import { UsageError, type ReplayArgs } from './options.js';
+import type { ReplayArgs } from './options.js';
 
 /** banreplay's built-in success patterns, relative to its own `filters/` (#6). */
 export const SUCCESS_FILTER = 'success.d/mail-success.conf';

@@ -9,7 +9,7 @@ import { civilFromMs, DAY_MS, daysFromCivil } from '../time/civil.js';
 import { parseTimeArg } from '../time/parse-time-arg.js';
 import { civilInZone, type Zone } from '../time/zone.js';
 import type { EpochMs, JailSpec, SourceFile } from '../types.js';
-import { UsageError } from './options.js';
+import { UsageError } from '../errors.js';
 
 /** Absolute report window; an undefined edge is open. */
 export interface TimeWindow {

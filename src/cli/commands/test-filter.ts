@@ -21,7 +21,8 @@ import { formatTime } from '../../time/format-time.js';
 import { parseTimeArg } from '../../time/parse-time-arg.js';
 import { parseZone } from '../../time/zone.js';
 import type { FilterDefinition } from '../../types.js';
-import { readReplayArgs, UsageError } from '../options.js';
+import { UsageError } from '../../errors.js';
+import { readReplayArgs } from '../options.js';
 import type { CommandIo, CommandResult, CommandSpec } from './command-io.js';
 
 /** Output formats of `test-filter`. */

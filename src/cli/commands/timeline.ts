@@ -7,7 +7,8 @@ import { parseAddressTarget } from '../../pipeline/address-target.js';
 import { replay } from '../../pipeline/replay.js';
 import { discoverSources } from '../../source/discover.js';
 import { formatTime } from '../../time/format-time.js';
-import { pathsPositional, readReplayArgs, replayOptions, UsageError, type ReplayArgs } from '../options.js';
+import { UsageError } from '../../errors.js';
+import { pathsPositional, readReplayArgs, replayOptions, type ReplayArgs } from '../options.js';
 import { discoverJailSources, resolveAuditConfig } from '../resolve-config.js';
 import type { CommandIo, CommandResult, CommandSpec } from './command-io.js';
 

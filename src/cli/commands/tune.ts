@@ -10,7 +10,8 @@ import { compileBanTimeIncrement, type BanTimeIncrement } from '../../jail/ban-t
 import { MAX_WINDOW_RETRY } from '../../jail/simulate.js';
 import { scanAll } from '../../pipeline/scan-all.js';
 import { formatTime } from '../../time/format-time.js';
-import { pathsPositional, readReplayArgs, replayOptions, UsageError, type ReplayArgs } from '../options.js';
+import { UsageError } from '../../errors.js';
+import { pathsPositional, readReplayArgs, replayOptions, type ReplayArgs } from '../options.js';
 import { resolveAuditConfig } from '../resolve-config.js';
 import type { CommandIo, CommandResult, CommandSpec } from './command-io.js';
 import { loadInputs } from './load-inputs.js';
