@@ -38,10 +38,11 @@ export class StringTable {
   // address normaliser hands out one shared string per address), so most lookups end here.
   #last = '';
   #lastIndex = -1;
-  // With `quads`: dotted-quad values (nearly every id) also by their 32-bit number, in an
-  // open-addressing table of typed arrays. An integer hash and one probe replace hashing a
-  // string into a large Map, a cache miss or three per hit (#4). Slot: the number, and the
-  // value's index + 1 (0 = empty). Other values only go through the Map.
+  // With `quads`: dotted-quad values (nearly every id) are found by their 32-bit number in an
+  // open-addressing table of typed arrays, and only there: an integer hash and one probe
+  // replace hashing a string into a large Map, a cache miss or three per hit, and a million
+  // distinct addresses cost no million Map entries (#4). Slot: the number, and the value's
+  // index + 1 (0 = empty). Other values go through the Map.
   #quadKeys: Int32Array | undefined;
   #quadCodes = new Int32Array(0);
   #quadShift = 0;
@@ -61,27 +62,21 @@ export class StringTable {
   intern(s: string): number {
     if (s === this.#last && this.#lastIndex >= 0) return this.#lastIndex;
     if (this.#index === undefined) this.#build();
-    const keys = this.#quadKeys;
-    const q = keys === undefined ? -1 : dottedQuad(s);
+    const q = this.#quadKeys === undefined ? -1 : dottedQuad(s);
     let i: number;
-    if (q < 0) i = this.#intern(s);
-    else {
-      const codes = this.#quadCodes;
-      const mask = keys!.length - 1;
-      let slot = Math.imul(q, 0x9e3779b1) >>> this.#quadShift;
-      for (;;) {
-        const code = codes[slot]!;
-        if (code === 0) {
-          i = this.#intern(s);
-          this.#addQuad(q, i, slot);
-          break;
-        }
-        // dottedQuad reads only the canonical spelling: one number, one text.
-        if (keys![slot] === (q | 0)) {
-          i = code - 1;
-          break;
-        }
-        slot = (slot + 1) & mask;
+    if (q < 0) {
+      i = this.#index!.get(s) ?? -1;
+      if (i < 0) {
+        i = this.#add(s);
+        this.#index!.set(this.values[i]!, i);
+      }
+    } else {
+      const slot = this.#quadSlot(q);
+      const code = this.#quadCodes[slot]!;
+      if (code !== 0) i = code - 1;
+      else {
+        i = this.#add(s);
+        this.#addQuad(q, i, slot);
       }
     }
     this.#last = this.values[i]!; // the detached copy: s may be a slice of a reader chunk
@@ -89,31 +84,51 @@ export class StringTable {
     return i;
   }
 
-  #intern(s: string): number {
-    const index = this.#index!;
-    let i = index.get(s);
-    if (i === undefined) {
-      i = this.values.length;
-      // A captured value can be a slice of a reader chunk: a flat copy does not pin it.
-      this.values.push(s.length > 12 ? (' ' + s).slice(1) : s);
-      index.set(this.values[i]!, i);
-    }
-    return i;
+  /** The index of `s`, or -1. */
+  find(s: string): number {
+    if (this.#index === undefined) this.#build();
+    const q = this.#quadKeys === undefined ? -1 : dottedQuad(s);
+    if (q < 0) return this.#index!.get(s) ?? -1;
+    return this.#quadCodes[this.#quadSlot(q)]! - 1;
   }
 
-  // The Map (and with quads the number table) of the values held so far.
+  get size(): number {
+    return this.values.length;
+  }
+
+  // A new value; returns its index.
+  #add(s: string): number {
+    // A captured value can be a slice of a reader chunk: a flat copy does not pin it.
+    return this.values.push(s.length > 12 ? (' ' + s).slice(1) : s) - 1;
+  }
+
+  // The slot holding the number q, or the empty slot where it belongs.
+  #quadSlot(q: number): number {
+    const keys = this.#quadKeys!;
+    const codes = this.#quadCodes;
+    const mask = keys.length - 1;
+    let slot = Math.imul(q, 0x9e3779b1) >>> this.#quadShift;
+    // dottedQuad reads only the canonical spelling: one number, one text.
+    while (codes[slot] !== 0 && keys[slot] !== (q | 0)) slot = (slot + 1) & mask;
+    return slot;
+  }
+
+  // The look-up tables of the values held so far: dotted quads (with `quads`) in the number
+  // table, the others in the Map.
   #build(): void {
-    const values = this.values;
+    const values = this.#withQuads ? [] : this.values;
     this.#index = new Map(values.map((v, i) => [v, i]));
     if (!this.#withQuads) return;
     let size = 1024;
-    while (size < values.length * 2) size *= 2;
+    while (size < this.values.length * 2) size *= 2;
     this.#quadTable(size);
-    values.forEach((v, i) => {
+    this.values.forEach((v, i) => {
       const q = dottedQuad(v);
-      if (q < 0) return;
-      this.#place(q | 0, i + 1);
-      this.#quads++;
+      if (q < 0) this.#index!.set(v, i);
+      else {
+        this.#place(q | 0, i + 1);
+        this.#quads++;
+      }
     });
   }
 
@@ -140,16 +155,6 @@ export class StringTable {
     while (this.#quadCodes[slot] !== 0) slot = (slot + 1) & mask;
     this.#quadKeys![slot] = key;
     this.#quadCodes[slot] = code;
-  }
-
-  /** The index of `s`, or -1. */
-  find(s: string): number {
-    if (this.#index === undefined) this.#build();
-    return this.#index!.get(s) ?? -1;
-  }
-
-  get size(): number {
-    return this.values.length;
   }
 }
 

@@ -136,12 +136,18 @@ export async function scanAll(
   // Concatenated in replay order, the hits are nearly sorted already: the (stable) merge
   // sort below then does little more than check runs. The key is total, so the result
   // does not depend on the concatenation order.
-  let total = 0;
-  for (const { r } of scanned) total += r.hits.length;
-  const hits = new HitStore(total);
-  for (const s of scanned) {
-    hits.append(s.r.hits);
-    s.r.hits = RELEASED; // the file's columns can go before the merge is done
+  let hits: HitStore;
+  if (scanned.length === 1) {
+    // One file: its store is the result (no copy, no second interning of its values).
+    hits = scanned[0]!.r.hits;
+  } else {
+    let total = 0;
+    for (const { r } of scanned) total += r.hits.length;
+    hits = new HitStore(total);
+    for (const s of scanned) {
+      hits.append(s.r.hits);
+      s.r.hits = RELEASED; // the file's columns can go before the merge is done
+    }
   }
   sortByTime(hits, rank);
   return { files: scanned.map(({ r }) => r.stats), hits, problems, parallel: { workers: workers.length, files: inWorkers } };

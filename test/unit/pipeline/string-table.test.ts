@@ -39,6 +39,9 @@ test('an id table numbers values like a plain one, through the growth of its qua
     assert.equal(t.size, new Set(values).size);
     assert.deepEqual(t.values, [...new Set(values)]);
     for (const v of ['0.0.0.0', '255.255.255.255', '01.2.3.4', 'alice']) assert.equal(t.find(v), t.values.indexOf(v));
+    // Every value is found at its index, by number or by text; absent ones are not.
+    t.values.forEach((v, i) => assert.equal(t.find(v), i, v));
+    for (const v of ['1.1.200.1', '203.0.113.200', 'nobody-here']) assert.equal(t.find(v), -1, v);
     assert.ok(t.size > 4096, 'enough distinct values to grow the table several times');
   }
 });
@@ -58,7 +61,8 @@ test('a table that adopts values numbers them by position and goes on from there
   const values = sample(5000, 11).filter((v, i, all) => all.indexOf(v) === i);
   for (const quads of [false, true]) {
     const t = new StringTable(quads, values.slice());
-    assert.equal(t.find(values[7]!), 7);
+    values.forEach((v, i) => assert.equal(t.find(v), i, v));
+    assert.equal(t.find('1.1.200.1'), -1);
     const more = sample(3000, 12);
     const plain = new StringTable(quads);
     for (const v of values) plain.intern(v);
