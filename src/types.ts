@@ -176,13 +176,14 @@ export interface ReportIp extends AddressWhere {
   blocked: number;
   /** Number of bans across jails. */
   bans: number;
-  jails: string[];
+  /** Jails that saw the address, in jail order; shared by every address with the same set. */
+  jails: readonly string[];
   firstBan: EpochMs | undefined;
   lastBan: EpochMs | undefined;
   first: EpochMs;
   last: EpochMs;
   /** Most tried usernames first. */
-  usernames: string[];
+  usernames: readonly string[];
 }
 
 /** An attempted username across all addresses. */

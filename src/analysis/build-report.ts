@@ -30,6 +30,7 @@ export interface BuildReportOptions {
 
 /** Most-tried usernames kept per address. */
 const USERNAMES_PER_IP = 10;
+const NO_NAMES: readonly string[] = Object.freeze([]);
 
 // State of an address's current line: the strongest outcome any jail gave it.
 const LINE_IGNORED = 1;
@@ -95,17 +96,19 @@ export function buildReport(outcome: ReplayOutcome, jails: JailSpec[], opts: Bui
   const nameOfUser = (u: number): string => userValues[u - 1]!;
   // An address's usernames: the lines whose first failure row has them (nearly always every
   // line of the pair: then firstFailures looks up no correction).
-  const usernamesOf = (c: number): string[] => {
+  const usernamesOf = (c: number): readonly string[] => {
     const top = new TopNames(USERNAMES_PER_IP);
     failedNames.counts.forEach(c, (u, lines) => {
       const n = failedNames.firstFailures(c, u, lines);
       if (n > 0) top.offer(u, n, nameOfUser);
     });
-    return top.names;
+    // An exact-size copy: the list grew by push, with room for 17 names.
+    return top.names.length === 0 ? NO_NAMES : top.names.slice();
   };
   const reportIps: ReportIp[] = [];
   // Per id code: its row of the report, if any.
   const reported = new Array<ReportIp | undefined>(nIds);
+  const jailSets = new Map<string, string[]>();
   const { counted, blocked, jailSeen } = tally;
   let blockedTotal = 0;
   for (let c = 0; c < nIds; c++) {
@@ -115,8 +118,14 @@ export function buildReport(outcome: ReplayOutcome, jails: JailSpec[], opts: Bui
     const ip = ids[c]!;
     const bans = bansOf[c];
     const where = geoOf?.(c);
-    const jailNames: string[] = [];
+    let jailNames: string[] = [];
     for (let j = 0; j < jails.length; j++) if (jailSeen[j * nIds + c] === 1) jailNames.push(jails[j]!.name);
+    // One array per set of jails, not per address: with a million addresses the arrays
+    // (each with room for 17 names) would weigh ~90 MB.
+    const key = jailNames.join('\n');
+    const shared = jailSets.get(key);
+    if (shared === undefined) jailSets.set(key, (jailNames = jailNames.slice()));
+    else jailNames = shared;
     const row: ReportIp = {
       ip,
       country: where?.country,
@@ -173,7 +182,7 @@ export function buildReport(outcome: ReplayOutcome, jails: JailSpec[], opts: Bui
       firstBan: c.firstBan,
       lastBan: c.lastBan,
       failures: entry?.failures ?? 0,
-      failedUsers: entry?.usernames ?? [],
+      failedUsers: entry === undefined ? [] : [...entry.usernames],
     };
   });
   const compromised = compromises.finish(allBans).map((c) => {

@@ -74,6 +74,24 @@ test('addresses are ordered by attempts, then bans; usernames by attempts', () =
   assert.equal(r.span.first, T);
 });
 
+test('issue-4: addresses with the same jails share one jails array; username lists are exact', () => {
+  // A million addresses would otherwise carry a million arrays of one or two jail names.
+  const hits = [
+    hit({ id: '203.0.113.1', line: 1, user: 'x' }),
+    hit({ id: '198.51.100.2', line: 2, user: 'y' }),
+    hit({ id: '198.51.100.3', line: 3, jail: 1 }),
+    hit({ id: '198.51.100.4', line: 4 }),
+  ];
+  const r = buildReport(outcome(hits, ['counted', 'counted', 'counted', 'counted']), [jail('postfix'), jail('postfix-rbl')]);
+  const of = (ip: string): (typeof r.ips)[number] => r.ips.find((x) => x.ip === ip)!;
+  assert.deepEqual(of('203.0.113.1').jails, ['postfix']);
+  assert.equal(of('203.0.113.1').jails, of('198.51.100.2').jails);
+  assert.equal(of('203.0.113.1').jails, of('198.51.100.4').jails);
+  assert.deepEqual(of('198.51.100.3').jails, ['postfix-rbl']);
+  assert.deepEqual(of('203.0.113.1').usernames, ['x']);
+  assert.deepEqual(of('198.51.100.4').usernames, []);
+});
+
 test('issue-4: a line two jails dated differently (hits not adjacent) still counts once', () => {
   // Jail 1 read another stamp on line 1, so its hit sorts after line 2 (see lineAdjacent).
   const hits = [
