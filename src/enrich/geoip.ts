@@ -42,8 +42,11 @@ export interface GeoIp {
   readonly asnInfo: GeoIpInfo | undefined;
   /** Problems with automatically found databases (each was skipped). */
   readonly warnings: readonly string[];
-  /** Looks up one id; undefined for non-IP ids, non-public ranges and unknown addresses. */
-  lookup(ip: string): GeoIpResult | undefined;
+  /**
+   * Looks up one id; undefined for non-IP ids, non-public ranges and unknown addresses.
+   * Equal answers are one shared object: never modify it.
+   */
+  lookup(ip: string): Readonly<GeoIpResult> | undefined;
 }
 
 /** Options of openGeoIp. */
@@ -121,6 +124,17 @@ export async function openGeoIp(opts: OpenGeoIpOptions = {}): Promise<GeoIp> {
   const asnSource = asn;
   // An explicitly named ASN database wins over ASN fields of the country database.
   const asnFirst = opts.asnDatabase !== undefined;
+  // Equal answers are one shared object: callers keep one per address, and a million
+  // addresses have a few thousand distinct (country, ASN, organisation) answers.
+  const answers = new Map<string, GeoIpResult>();
+  const shared = (r: GeoIpResult | undefined): GeoIpResult | undefined => {
+    if (r === undefined) return undefined;
+    const k = `${r.country ?? ''}\n${r.asn ?? ''}\n${r.org ?? ''}`;
+    const known = answers.get(k);
+    if (known !== undefined) return known;
+    answers.set(k, r);
+    return r;
+  };
   return {
     info: countrySource.info,
     asnInfo: asnSource?.info,
@@ -129,7 +143,7 @@ export async function openGeoIp(opts: OpenGeoIpOptions = {}): Promise<GeoIp> {
       const key = lookupKey(ip);
       if (key === undefined) return undefined;
       const c = countrySource.get(key);
-      if (asnSource === undefined || asnSource === countrySource) return c;
+      if (asnSource === undefined || asnSource === countrySource) return shared(c);
       const a = asnSource.get(key);
       const useA = a?.asn !== undefined && (asnFirst || c?.asn === undefined);
       const result: GeoIpResult = {};
@@ -137,7 +151,7 @@ export async function openGeoIp(opts: OpenGeoIpOptions = {}): Promise<GeoIp> {
       const from = useA ? a : c;
       if (from?.asn !== undefined) result.asn = from.asn;
       if (from?.org !== undefined) result.org = from.org;
-      return result.country === undefined && result.asn === undefined && result.org === undefined ? undefined : result;
+      return result.country === undefined && result.asn === undefined && result.org === undefined ? undefined : shared(result);
     },
   };
 }

@@ -155,6 +155,13 @@ describe('openGeoIp with the bundled database', () => {
     assert.equal(geo.lookup('61.135.169.121')?.country, 'CN'); // China Unicom Beijing
   });
 
+  it('hands out one shared object per distinct answer', () => {
+    // Callers keep one answer per address: a million addresses, a few thousand answers.
+    assert.equal(geo.lookup('8.8.8.8'), geo.lookup('8.8.4.4'));
+    assert.equal(geo.lookup('8.8.8.8'), geo.lookup('2001:4860:4860::8888'));
+    assert.notEqual(geo.lookup('8.8.8.8'), geo.lookup('1.1.1.1'));
+  });
+
   it('judges an IPv4-mapped IPv6 address as its IPv4 address', () => {
     assert.equal(geo.lookup('::ffff:8.8.8.8')?.country, 'US');
     assert.equal(geo.lookup('::ffff:192.168.1.1'), undefined);
