@@ -6,6 +6,7 @@
 
 import { createHash } from 'node:crypto';
 import type { EpochMs, Report, ReportBelowRadar, ReportIp, ReportRadarGroup } from '../types.js';
+import { count, plural } from './count-text.js';
 import { makeTimeDisplay, type TimeDisplay } from './display-time.js';
 import type { FailureSeries } from './failure-series.js';
 import { formatDuration } from './format-duration.js';
@@ -510,13 +511,6 @@ function opt(s: string | undefined): string {
   return s === undefined ? '' : esc(truncate(s, MAX_NAME));
 }
 
-function count(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${count(n)} ${n === 1 ? one : many}`;
-}
 
 // An SVG bar (no style attribute: the CSP allows only the hashed <style> element).
 function bar(fraction: number): string {

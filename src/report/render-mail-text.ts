@@ -4,6 +4,7 @@
 // Log-derived strings are stripped of control characters and cut by display width. Pure.
 
 import type { EpochMs, Report } from '../types.js';
+import { count, plural } from './count-text.js';
 import { makeTimeDisplay } from './display-time.js';
 import { formatDuration } from './format-duration.js';
 import { bannedIps, reportPeriod, topAsns, topCountries } from './report-digest.js';
@@ -225,10 +226,3 @@ function minutes(s: string): string {
   return s.replace(/(\d{2}:\d{2}):\d{2}/, '$1');
 }
 
-function count(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${count(n)} ${n === 1 ? one : many}`;
-}

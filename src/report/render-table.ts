@@ -16,6 +16,7 @@ import type {
   ReportUsername,
 } from '../types.js';
 import { makeTimeDisplay } from './display-time.js';
+import { count, plural } from './count-text.js';
 import type { TimeDisplay } from './display-time.js';
 import { formatDuration } from './format-duration.js';
 import { forTerminal, truncate } from './sanitize.js';
@@ -559,18 +560,6 @@ export function title(ctx: Ctx, text: string): string {
 export function clean(s: string, max: number): string {
   // Truncate first (bounded work on 10 kB input), then sanitise, then truncate what is visible.
   return truncate(forTerminal(truncate(s, max * 4)).replaceAll('\t', ' '), max);
-}
-
-/** Integer with thousands separators, locale-independent. */
-export function count(n: number): string {
-  const digits = String(Math.trunc(Math.abs(n)));
-  const grouped = digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return n < 0 ? `-${grouped}` : grouped;
-}
-
-/** `1 ban`, `2 bans`, with thousands separators. */
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${count(n)} ${n === 1 ? one : many}`;
 }
 
 function commonDirectory(paths: readonly string[]): string | undefined {

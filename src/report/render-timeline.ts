@@ -4,7 +4,8 @@
 import type { ChalkInstance } from 'chalk';
 import type { EpochMs, TimelineAddress, TimelineEvent, TimelineReport } from '../types.js';
 import { makeTimeDisplay } from './display-time.js';
-import { clean, count, drawTable, plural, title, type Column, type Ctx } from './render-table.js';
+import { count, plural } from './count-text.js';
+import { clean, drawTable, title, type Column, type Ctx } from './render-table.js';
 import { displayWidth } from './text-width.js';
 import { toSafeJson } from './sanitize.js';
 
