@@ -10,6 +10,7 @@ import { RadarTally } from './below-radar.js';
 import { describeCollateral, SuccessTally } from './collateral.js';
 import { CompromiseScan } from './compromise.js';
 import { filesSpan } from './files-span.js';
+import { compareText } from '../compare-text.js';
 import { byIdCode, hitIndex } from './hit-index.js';
 import { TopNames } from './pair-counts.js';
 import { FailedNames, scanRows } from './scan-rows.js';
@@ -149,7 +150,7 @@ export function buildReport(outcome: ReplayOutcome, jails: JailSpec[], opts: Bui
       b.failures + b.blocked - (a.failures + a.blocked) ||
       b.bans - a.bans ||
       a.first - b.first ||
-      (a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0),
+      compareText(a.ip, b.ip),
   );
 
   const { first, last } = filesSpan(outcome.files);

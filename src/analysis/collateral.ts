@@ -8,6 +8,7 @@ import { hitIndex } from './hit-index.js';
 import { PairCounts } from './pair-counts.js';
 import { scanRows } from './scan-rows.js';
 import { grown } from '../grow-typed.js';
+import { compareText } from '../compare-text.js';
 
 /** A banned address that also logged in successfully, and who logged in from it. */
 export interface Collateral {
@@ -174,7 +175,7 @@ export function findCollateral(bannedIds: Iterable<string>, index: SuccessIndex)
       lastSuccess: e.last,
     });
   }
-  return out.sort((a, b) => (a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0));
+  return out.sort((a, b) => compareText(a.ip, b.ip));
 }
 
 /**
@@ -207,7 +208,7 @@ export function describeCollateral(
     });
   }
   return details.sort(
-    (a, b) => b.loginsDuringBan - a.loginsDuringBan || b.logins - a.logins || (a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0),
+    (a, b) => b.loginsDuringBan - a.loginsDuringBan || b.logins - a.logins || compareText(a.ip, b.ip),
   );
 }
 

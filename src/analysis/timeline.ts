@@ -9,6 +9,7 @@ import type { ReplayOutcome } from '../pipeline/replay.js';
 import type { EpochMs, JailSpec, TimelineAddress, TimelineEvent, TimelineReport } from '../types.js';
 import type { ReportGeo } from './build-report.js';
 import { filesSpan } from './files-span.js';
+import { compareText } from '../compare-text.js';
 
 /** Options of buildTimeline. */
 export interface BuildTimelineOptions {
@@ -124,7 +125,7 @@ export function buildTimeline(
       y.failures + y.blocked + y.successes - (x.failures + x.blocked + x.successes) ||
       y.bans - x.bans ||
       x.first - y.first ||
-      (x.ip < y.ip ? -1 : x.ip > y.ip ? 1 : 0),
+      compareText(x.ip, y.ip),
   );
 
   const { first, last } = filesSpan(outcome.files);

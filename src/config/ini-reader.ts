@@ -7,6 +7,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { getOption } from './interpolate.js';
+import { compareText } from '../compare-text.js';
 
 /** Name of the section every other section falls back to. */
 export const DEFAULT_SECTION = 'DEFAULT';
@@ -343,7 +344,7 @@ function sortedMatches(dir: string, suffix: string): string[] {
     .filter((n) => !n.startsWith('.') && n.endsWith(suffix))
     .map((n) => join(dir, n))
     .filter(isFile)
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    .sort(compareText);
 }
 
 /**

@@ -116,15 +116,15 @@ export class StringTable {
   // The look-up tables of the values held so far: dotted quads (with `quads`) in the number
   // table, the others in the Map.
   #build(): void {
-    const values = this.#withQuads ? [] : this.values;
-    this.#index = new Map(values.map((v, i) => [v, i]));
-    if (!this.#withQuads) return;
-    let size = 1024;
-    while (size < this.values.length * 2) size *= 2;
-    this.#quadTable(size);
+    const index = (this.#index = new Map());
+    if (this.#withQuads) {
+      let size = 1024;
+      while (size < this.values.length * 2) size *= 2;
+      this.#quadTable(size);
+    }
     this.values.forEach((v, i) => {
-      const q = dottedQuad(v);
-      if (q < 0) this.#index!.set(v, i);
+      const q = this.#withQuads ? dottedQuad(v) : -1;
+      if (q < 0) index.set(v, i);
       else {
         this.#place(q | 0, i + 1);
         this.#quads++;

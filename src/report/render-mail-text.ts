@@ -10,7 +10,7 @@ import { formatDuration } from './format-duration.js';
 import { bannedIps, reportPeriod, topAsns, topCountries } from './report-digest.js';
 import { forTerminal } from './sanitize.js';
 import { drawRows, type Align } from './text-table.js';
-import { displayWidth } from './text-width.js';
+import { displayWidth, keepStart } from './text-width.js';
 
 /** Options for `renderMailText`. */
 export interface RenderMailTextOptions {
@@ -210,16 +210,7 @@ function table(cols: readonly Col[], rows: readonly string[][]): string[] {
 function clean(s: string, max: number): string {
   // A tab would break the column layout: it becomes a space.
   const text = forTerminal(s).replaceAll('\t', ' ');
-  if (displayWidth(text) <= max) return text;
-  let out = '';
-  let cols = 0;
-  for (const ch of text) {
-    const w = displayWidth(ch);
-    if (cols + w > max - 1) break;
-    out += ch;
-    cols += w;
-  }
-  return out + '…';
+  return displayWidth(text) <= max ? text : keepStart(text, max - 1) + '…';
 }
 
 function minutes(s: string): string {

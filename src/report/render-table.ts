@@ -511,7 +511,7 @@ export function drawTable(columns: readonly Column[], rows: readonly string[][],
   const { widths, headers } = fitWidths(columns, rows, ctx.width);
   const body = rows.map((row) =>
     // Paths lose their start, not their file name; other cells are cut at their end with '…'.
-    row.map((cell, i) => (columns[i]?.keepEnd === true && displayWidth(cell) > (widths[i] ?? 0) ? fitStart(cell, widths[i] ?? 0) : cell)),
+    row.map((cell, i) => (columns[i]?.keepEnd === true ? fitStart(cell, widths[i] ?? 0) : cell)),
   );
   const shape = { widths, aligns: columns.map((col) => col.align), indent: INDENT, gap: GAP };
   return drawRows([headers.map((h) => ctx.c.bold(h)), ...body], shape);

@@ -3,6 +3,7 @@
 // every string returned is still untrusted and must go through the target's sanitiser.
 
 import type { EpochMs, Report, ReportIp } from '../types.js';
+import { compareText } from '../compare-text.js';
 
 /** The period a report covers: the window's edges where given, else the logs' span. */
 export function reportPeriod(report: Report): { from: EpochMs | undefined; to: EpochMs | undefined } {
@@ -47,7 +48,7 @@ export function bannedIps(report: Report): ReportIp[] {
 /** Every ban of the report with its jail, in start order (then jail order, then address). */
 export function allBans(report: Report): Array<{ jail: string; id: string; start: EpochMs; end: EpochMs | undefined; failures: number; blocked: number }> {
   const out = report.jails.flatMap((j, ji) => j.bans.map((b) => ({ ...b, jail: j.name, ji })));
-  out.sort((a, b) => a.start - b.start || a.ji - b.ji || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  out.sort((a, b) => a.start - b.start || a.ji - b.ji || compareText(a.id, b.id));
   return out.map(({ ji: _ji, ...b }) => b);
 }
 
@@ -63,6 +64,6 @@ function groupIps(ips: readonly ReportIp[], keyOf: (ip: ReportIp) => { key: stri
     row.label ??= label;
   }
   return [...rows.values()]
-    .sort((a, b) => b.attempts - a.attempts || b.addresses - a.addresses || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .sort((a, b) => b.attempts - a.attempts || b.addresses - a.addresses || compareText(a.key, b.key))
     .slice(0, Math.max(0, limit));
 }

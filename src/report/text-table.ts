@@ -2,7 +2,7 @@
 // and padded to it, left or right; rows indented, cells separated by a gap. Widths count
 // terminal columns (text-width.ts) and skip SGR styling, which a cut keeps balanced. It does
 // what cli-table3 did here, whose per-cell work cost 1.3 s on a 6,000-row report (#4).
-import { displayWidth } from './text-width.js';
+import { displayWidth, keepStart } from './text-width.js';
 
 export type Align = 'left' | 'right';
 
@@ -70,7 +70,7 @@ export function visibleWidth(text: string): number {
 // after it dropped, and the styles still open at the cut are closed.
 function cut(text: string, width: number): string {
   if (width <= 0) return '';
-  if (!text.includes(ESC)) return cutPlain(text, width);
+  if (!text.includes(ESC)) return keepStart(text, width);
   let out = '';
   let used = 0;
   const open = new Map<number | 'fg' | 'bg', number>();
@@ -79,7 +79,7 @@ function cut(text: string, width: number): string {
   for (;;) {
     const m = SGR.exec(text);
     const plain = text.slice(from, m === null ? text.length : m.index);
-    const kept = cutPlain(plain, width - used);
+    const kept = keepStart(plain, width - used);
     out += kept;
     used += displayWidth(kept);
     if (used >= width || m === null) break;
@@ -89,19 +89,6 @@ function cut(text: string, width: number): string {
   }
   SGR.lastIndex = 0;
   return out + closing(open);
-}
-
-function cutPlain(text: string, width: number): string {
-  if (width <= 0) return '';
-  let used = 0;
-  let end = 0;
-  for (const ch of text) {
-    const w = displayWidth(ch);
-    if (used + w > width) break;
-    used += w;
-    end += ch.length;
-  }
-  return text.slice(0, end);
 }
 
 // SGR attributes a cut may leave open: the code that sets each, and the code that ends it.

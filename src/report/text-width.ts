@@ -39,6 +39,19 @@ export function displayWidth(s: string): number {
   return width;
 }
 
+/** The longest start of `s` that fits in `width` columns (no ellipsis). */
+export function keepStart(s: string, width: number): string {
+  let used = 0;
+  let end = 0;
+  for (const ch of s) {
+    const w = displayWidth(ch);
+    if (used + w > width) break;
+    used += w;
+    end += ch.length;
+  }
+  return s.slice(0, end);
+}
+
 /** Shortens text to `width` columns by dropping its start (`…log/mail.log.2.gz`): for paths. */
 export function fitStart(s: string, width: number): string {
   if (displayWidth(s) <= width) return s;

@@ -5,6 +5,7 @@
 import { lstat, readdir, stat } from 'node:fs/promises';
 import type { Dirent } from 'node:fs';
 import { join } from 'node:path';
+import { compareText } from '../compare-text.js';
 
 /** True when `path` contains an unescaped glob wildcard (`*`, `?` or `[`). */
 export function hasGlobMagic(path: string): boolean {
@@ -158,7 +159,7 @@ async function collectAll(dir: string, out: Set<string>): Promise<void> {
 async function listDir(dir: string): Promise<Dirent[]> {
   try {
     const entries = await readdir(dir === '' ? '.' : dir, { withFileTypes: true });
-    return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return entries.sort((a, b) => compareText(a.name, b.name));
   } catch {
     return [];
   }
