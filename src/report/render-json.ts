@@ -46,6 +46,7 @@ export function toJsonReport(report: Report, formatTime: (ms: EpochMs) => string
   return {
     schema: 1,
     span: { first: time(report.span.first), last: time(report.span.last) },
+    window: report.window === undefined ? null : { since: time(report.window.since), until: time(report.window.until) },
     files: report.files.map((f) => jsonFileStats(f, time)),
     jails: report.jails.map((j: ReportJail) => ({
       name: j.name,
@@ -220,6 +221,8 @@ type JsonTime = string | null;
 export interface JsonReport {
   schema: 1;
   span: { first: JsonTime; last: JsonTime };
+  /** `--since`/`--until`, when given (half-open; an open side is null). */
+  window: { since: JsonTime; until: JsonTime } | null;
   files: Array<{
     path: string;
     gzip: boolean;

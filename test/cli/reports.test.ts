@@ -34,6 +34,7 @@ interface JsonOut {
   jails: Array<{ name: string; bans: JsonBan[] }>;
   stats: { failures: number; lines: number };
   usernames: Array<{ name: string }>;
+  window: { since: string | null; until: string | null } | null;
 }
 
 function json(args: string[], stdin?: Buffer): JsonOut {
@@ -116,6 +117,9 @@ describe('--since / --until (issue 8)', () => {
     ]);
     assert.equal(out.stats.failures, 14);
     assert.ok(!out.usernames.some((u) => u.name === 'late' || u.name === 'admin'), 'usernames outside the window are left out');
+    assert.deepEqual(out.window, { since: '2026-03-03T10:00:00+00:00', until: '2026-03-03T11:00:00+00:00' }, 'the document says which window it covers');
+    assert.deepEqual(json([...args, '--since', '2026-03-03T10:00:00Z'], WINDOW_LOG).window, { since: '2026-03-03T10:00:00+00:00', until: null });
+    assert.equal(json(args, WINDOW_LOG).window, null, 'no window: null, never a missing key');
   });
 
   it('gives the same bans as a full run for every window, including at its start', () => {

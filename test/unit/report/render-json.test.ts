@@ -88,6 +88,7 @@ describe('renderJson', () => {
     assert.deepEqual(doc, {
       schema: 1,
       span: { first: '2024-01-01T01:00:00+01:00', last: '2024-01-02T01:00:00+01:00' },
+      window: null,
       files: [
         {
           path: '/var/log/mail.log.1.gz',
@@ -167,7 +168,7 @@ describe('renderJson', () => {
 
   it('keeps the documented key order', () => {
     assert.deepEqual(Object.keys(doc), [
-      'schema', 'span', 'files', 'jails', 'ips', 'usernames', 'stats', 'geoip', 'collateral', 'compromises', 'accounts', 'belowRadar',
+      'schema', 'span', 'window', 'files', 'jails', 'ips', 'usernames', 'stats', 'geoip', 'collateral', 'compromises', 'accounts', 'belowRadar',
     ]);
     const first = (k: string): Record<string, unknown> => (doc[k] as Array<Record<string, unknown>>)[0] ?? {};
     assert.deepEqual(Object.keys(first('files')), ['path', 'gzip', 'lines', 'noTime', 'overlong', 'first', 'last', 'warnings']);
