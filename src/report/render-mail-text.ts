@@ -9,7 +9,7 @@ import { makeTimeDisplay } from './display-time.js';
 import { formatDuration } from './format-duration.js';
 import { bannedIps, reportPeriod, topAsns, topCountries } from './report-digest.js';
 import { forTerminal } from './sanitize.js';
-import { drawRows, type Align } from './text-table.js';
+import { drawRows, fitColumns } from './text-table.js';
 import { displayWidth, keepStart } from './text-width.js';
 
 /** Options for `renderMailText`. */
@@ -25,8 +25,6 @@ export interface RenderMailTextOptions {
 
 /** Widest line written. */
 export const MAIL_TEXT_WIDTH = 78;
-const INDENT = '  ';
-const GAP = '  ';
 
 interface Col {
   header: string;
@@ -191,19 +189,10 @@ function section(out: string[], title: string): void {
 
 // Columns padded by display width; optional columns dropped from the right until it fits.
 function table(cols: readonly Col[], rows: readonly string[][]): string[] {
-  let keep = cols.map((_, i) => i);
-  const widthOf = (idx: number[]): number[] => idx.map((i) => Math.max(displayWidth(cols[i]?.header ?? ''), ...rows.map((r) => displayWidth(r[i] ?? ''))));
-  let widths = widthOf(keep);
-  const total = (w: number[]): number => INDENT.length + w.reduce((a, b) => a + b, 0) + GAP.length * Math.max(0, w.length - 1);
-  while (total(widths) > MAIL_TEXT_WIDTH) {
-    const drop = [...keep].reverse().find((i) => cols[i]?.optional === true);
-    if (drop === undefined) break;
-    keep = keep.filter((i) => i !== drop);
-    widths = widthOf(keep);
-  }
-  const shape = { widths, aligns: keep.map((i) => (cols[i]?.right === true ? 'right' : 'left') as Align), indent: INDENT, gap: GAP };
+  const columns = cols.map((c) => ({ header: c.header, align: c.right === true ? ('right' as const) : ('left' as const), optional: c.optional }));
+  const { keep, widths, headers } = fitColumns(columns, rows, MAIL_TEXT_WIDTH);
   const pick = (cells: readonly string[]): string[] => keep.map((i) => cells[i] ?? '');
-  return drawRows([pick(cols.map((c) => c.header)), ...rows.map(pick)], shape).split('\n');
+  return drawRows([headers, ...rows.map(pick)], { widths, aligns: keep.map((i) => columns[i]!.align) }).split('\n');
 }
 
 // Untrusted text for a terminal: controls gone, then cut to `max` columns with an ellipsis.

@@ -20,7 +20,7 @@ import { count, plural } from './count-text.js';
 import type { TimeDisplay } from './display-time.js';
 import { formatDuration } from './format-duration.js';
 import { forTerminal, truncate } from './sanitize.js';
-import { drawRows, visibleWidth, type Align } from './text-table.js';
+import { drawRows, fitColumns, INDENT, type TableColumn } from './text-table.js';
 import { displayWidth, fitStart } from './text-width.js';
 import { compareText } from '../compare-text.js';
 
@@ -46,18 +46,11 @@ const MAX_NAME = 48;
 const MAX_ID = 45; // longest textual IPv6 (IPv4-mapped) address
 const MAX_PATH = 200;
 const MAX_WARNING = 160;
-const INDENT = '  ';
-const GAP = '  ';
 const NO_VALUE = '-';
 
 /** One column of a borderless table (shared with render-timeline.ts). */
-export interface Column {
-  header: string;
-  /** Shorter header used when the table does not fit (`Country` → `CC`). */
-  short?: string;
-  align: Align;
-  /** Narrowest width this column may shrink to; undefined = never shrinks. */
-  min?: number;
+/** A column of drawTable. */
+export interface Column extends TableColumn {
   /** Cut from the start instead of the end when shrinking (paths). */
   keepEnd?: boolean;
 }
@@ -508,45 +501,13 @@ function listOf(items: readonly string[], max: number, total = items.length): st
 
 /** Lays out cells (already sanitised, colour-free except deliberate styling) to fit ctx.width. */
 export function drawTable(columns: readonly Column[], rows: readonly string[][], ctx: Ctx): string {
-  const { widths, headers } = fitWidths(columns, rows, ctx.width);
+  const { keep, widths, headers } = fitColumns(columns, rows, ctx.width);
   const body = rows.map((row) =>
     // Paths lose their start, not their file name; other cells are cut at their end with '…'.
-    row.map((cell, i) => (columns[i]?.keepEnd === true ? fitStart(cell, widths[i] ?? 0) : cell)),
+    keep.map((c, k) => (columns[c]?.keepEnd === true ? fitStart(row[c] ?? '', widths[k] ?? 0) : (row[c] ?? ''))),
   );
-  const shape = { widths, aligns: columns.map((col) => col.align), indent: INDENT, gap: GAP };
+  const shape = { widths, aligns: keep.map((c) => columns[c]!.align) };
   return drawRows([headers.map((h) => ctx.c.bold(h)), ...body], shape);
-}
-
-/**
- * Natural column widths; when the table is too wide, short headers first, then the flexible
- * columns shrink (widest first) down to their minimum. May still exceed `width` (long IPv6).
- */
-function fitWidths(
-  columns: readonly Column[],
-  rows: readonly string[][],
-  width: number,
-): { widths: number[]; headers: string[] } {
-  const content = columns.map((_, i) => rows.reduce((w, row) => Math.max(w, visibleWidth(row[i] ?? '')), 0));
-  const measure = (heads: readonly string[]): number[] => content.map((w, i) => Math.max(w, displayWidth(heads[i] ?? '')));
-  const total = (ws: readonly number[]): number => INDENT.length + ws.reduce((a, b) => a + b, 0) + GAP.length * (ws.length - 1);
-  let headers = columns.map((col) => col.header);
-  let widths = measure(headers);
-  if (total(widths) > width) {
-    headers = columns.map((col) => col.short ?? col.header);
-    widths = measure(headers);
-  }
-  let excess = total(widths) - width;
-  while (excess > 0) {
-    let pick = -1;
-    columns.forEach((col, i) => {
-      const w = widths[i] ?? 0;
-      if (col.min !== undefined && w > col.min && (pick < 0 || w > (widths[pick] ?? 0))) pick = i;
-    });
-    if (pick < 0) break; // nothing left to shrink: the table is wider than asked
-    widths[pick] = (widths[pick] ?? 0) - 1;
-    excess--;
-  }
-  return { widths, headers };
 }
 
 // ---- helpers --------------------------------------------------------------------------------

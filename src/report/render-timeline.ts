@@ -6,6 +6,7 @@ import type { EpochMs, TimelineAddress, TimelineEvent, TimelineReport } from '..
 import { makeTimeDisplay } from './display-time.js';
 import { count, plural } from './count-text.js';
 import { clean, drawTable, title, type Column, type Ctx } from './render-table.js';
+import { INDENT } from './text-table.js';
 import { displayWidth } from './text-width.js';
 import { toSafeJson } from './sanitize.js';
 
@@ -17,7 +18,6 @@ export interface RenderTimelineOptions {
   width?: number;
 }
 
-const INDENT = '  ';
 const NO_VALUE = '-';
 const MAX_NAME = 48;
 const MAX_ID = 45;

@@ -12,8 +12,7 @@ import { jsonFileStats } from './render-json.js';
 import { count, plural } from './count-text.js';
 import { clean, spanText } from './render-table.js';
 import { forCsvCell, forTerminal, toSafeJson, truncate } from './sanitize.js';
-import { drawRows } from './text-table.js';
-import { displayWidth } from './text-width.js';
+import { drawRows, fitColumns, INDENT, type TableColumn } from './text-table.js';
 
 /** Options for `renderTuneTable`. */
 export interface RenderTuneTableOptions {
@@ -30,8 +29,6 @@ export interface RenderTuneDataOptions {
   formatTime: (ms: EpochMs) => string;
 }
 
-const INDENT = '  ';
-const GAP = '  ';
 const NO_VALUE = '-';
 const MAX_NAME = 48;
 const MAX_ID = 45; // longest textual IPv6 (IPv4-mapped) address
@@ -136,11 +133,9 @@ function renderJail(jail: TuneJail, ctx: Ctx): string {
   return out.join('\n');
 }
 
-type Align = 'left' | 'right';
-
 function renderGrid(jail: TuneJail, ctx: Ctx): string {
   const { c } = ctx;
-  const columns: { header: string; align: Align }[] = [
+  const columns: TableColumn[] = [
     { header: 'Mark', align: 'left' },
     { header: 'maxretry', align: 'right' },
     { header: 'findtime', align: 'right' },
@@ -158,7 +153,9 @@ function renderGrid(jail: TuneJail, ctx: Ctx): string {
   columns.push(
     { header: 'Never banned', align: 'right' },
     { header: 'Users hit', align: 'right' },
-    { header: 'Longest unbanned', align: 'left' },
+    // Only this free-text column gives way when the terminal is narrow, never below an IPv4
+    // address with its count and span: the table may then overflow.
+    { header: 'Longest unbanned', align: 'left', min: MIN_UNBANNED_WIDTH },
   );
   const rows = jail.rows.map((r) => {
     const s = r.setting;
@@ -174,18 +171,13 @@ function renderGrid(jail: TuneJail, ctx: Ctx): string {
     cells.push(count(r.neverBanned), count(r.usersHit.length), unbannedText(r));
     return cells;
   });
-  const widths = columns.map((col, i) => rows.reduce((w, row) => Math.max(w, displayWidth(row[i] ?? '')), displayWidth(col.header)));
-  // Only the free-text last column gives way when the terminal is narrow.
-  const fixed = INDENT.length + widths.slice(0, -1).reduce((a, b) => a + b, 0) + GAP.length * (widths.length - 1);
-  // Never narrower than an IPv4 address with its count and span: the table may then overflow.
-  const lastWidth = Math.min(widths[widths.length - 1] ?? 0, Math.max(MIN_UNBANNED_WIDTH, ctx.width - fixed));
-  widths[widths.length - 1] = lastWidth;
+  const { widths } = fitColumns(columns, rows, ctx.width);
+  const lastWidth = widths[widths.length - 1] ?? 0;
   const body = jail.rows.map((r, i) => {
     const cells = (rows[i] ?? []).map((cell, k) => (k === columns.length - 1 ? truncate(cell, lastWidth) : cell));
     return r.recommended ? cells.map((cell) => c.green.bold(cell)) : r.pareto ? cells.map((cell) => c.bold(cell)) : cells;
   });
-  const shape = { widths, aligns: columns.map((col) => col.align), indent: INDENT, gap: GAP };
-  return drawRows([columns.map((col) => c.bold(col.header)), ...body], shape);
+  return drawRows([columns.map((col) => c.bold(col.header)), ...body], { widths, aligns: columns.map((col) => col.align) });
 }
 
 

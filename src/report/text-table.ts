@@ -1,19 +1,81 @@
-// Draws borderless text tables at fixed column widths: each cell cut to its width with '…'
-// and padded to it, left or right; rows indented, cells separated by a gap. Widths count
-// terminal columns (text-width.ts) and skip SGR styling, which a cut keeps balanced. It does
-// what cli-table3 did here, whose per-cell work cost 1.3 s on a 6,000-row report (#4).
+// Borderless text tables for the terminal and mail renderers: which columns fit a line width
+// and how wide (fitColumns), then each cell cut to its width with '…' and padded to it, left
+// or right; rows indented, cells separated by a gap (drawRows). Widths count terminal columns
+// (text-width.ts) and skip SGR styling, which a cut keeps balanced. It does what cli-table3
+// did here, whose per-cell work cost 1.3 s on a 6,000-row report (#4).
 import { displayWidth, keepStart } from './text-width.js';
 
 export type Align = 'left' | 'right';
+
+/** Before the first cell of a row (and of other indented lines of a report). */
+export const INDENT = '  ';
+/** Between two cells. */
+export const GAP = '  ';
+
+/** A column as fitColumns sees it. */
+export interface TableColumn {
+  header: string;
+  align: Align;
+  /** Shorter header used when the table does not fit (`Country` → `CC`). */
+  short?: string;
+  /** Narrowest width this column may shrink to; undefined = never shrinks. */
+  min?: number;
+  /** Left out (the rightmost such column first) when the table does not fit. */
+  optional?: boolean;
+}
+
+/** The columns kept (indices, in order), their widths and their headers. */
+export interface FittedColumns {
+  keep: number[];
+  widths: number[];
+  headers: string[];
+}
+
+/**
+ * Natural column widths (the widest cell or header); when the table is wider than `width`,
+ * short headers first, then optional columns go (rightmost first), then the columns with a
+ * `min` shrink, the widest first, down to it. May still exceed `width` (long IPv6).
+ */
+export function fitColumns(columns: readonly TableColumn[], rows: readonly (readonly string[])[], width: number): FittedColumns {
+  const content = columns.map((_, i) => rows.reduce((w, row) => Math.max(w, visibleWidth(row[i] ?? '')), 0));
+  const total = (ws: readonly number[]): number => INDENT.length + ws.reduce((a, b) => a + b, 0) + GAP.length * Math.max(0, ws.length - 1);
+  let headers = columns.map((col) => col.header);
+  const measure = (): number[] => keep.map((i) => Math.max(content[i] ?? 0, displayWidth(headers[i] ?? '')));
+  let keep = columns.map((_, i) => i);
+  let widths = measure();
+  if (total(widths) > width && columns.some((col) => col.short !== undefined)) {
+    headers = columns.map((col) => col.short ?? col.header);
+    widths = measure();
+  }
+  while (total(widths) > width) {
+    const drop = keep.findLast((i) => columns[i]?.optional === true);
+    if (drop === undefined) break;
+    keep = keep.filter((i) => i !== drop);
+    widths = measure();
+  }
+  let excess = total(widths) - width;
+  while (excess > 0) {
+    let pick = -1;
+    keep.forEach((c, k) => {
+      const min = columns[c]?.min;
+      const w = widths[k] ?? 0;
+      if (min !== undefined && w > min && (pick < 0 || w > (widths[pick] ?? 0))) pick = k;
+    });
+    if (pick < 0) break; // nothing left to shrink: the table is wider than asked
+    widths[pick] = (widths[pick] ?? 0) - 1;
+    excess--;
+  }
+  return { keep, widths, headers: keep.map((i) => headers[i] ?? '') };
+}
 
 /** Fixed widths and alignments of a table's columns, and the text around its cells. */
 export interface TableShape {
   widths: readonly number[];
   aligns: readonly Align[];
-  /** Before the first cell of every line. */
-  indent: string;
-  /** Between two cells. */
-  gap: string;
+  /** Before the first cell of every line (default INDENT). */
+  indent?: string;
+  /** Between two cells (default GAP). */
+  gap?: string;
 }
 
 // SGR sequences (our own chalk styling; log text holds no ESC by the time it is laid out).
@@ -39,10 +101,11 @@ export function drawRows(rows: readonly (readonly string[])[], shape: TableShape
 }
 
 function drawLine(cells: readonly string[], shape: TableShape): string {
-  let line = shape.indent;
+  let line = shape.indent ?? INDENT;
+  const gap = shape.gap ?? GAP;
   const n = shape.widths.length;
   for (let i = 0; i < n; i++) {
-    if (i > 0) line += shape.gap;
+    if (i > 0) line += gap;
     line += fitCell(cells[i] ?? '', shape.widths[i] ?? 0, shape.aligns[i] ?? 'left');
   }
   return line.trimEnd();

@@ -1,10 +1,10 @@
-// Tests for the borderless table drawer: cut, pad and align by terminal columns, styling kept
-// balanced across a cut, multi-line cells, large tables.
+// Tests for the borderless tables: which columns fit a width and how wide; cut, pad and align
+// by terminal columns, styling kept balanced across a cut, multi-line cells, large tables.
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Chalk } from 'chalk';
-import { drawRows, fitCell, visibleWidth, type TableShape } from '../../../src/report/text-table.js';
+import { drawRows, fitCell, fitColumns, visibleWidth, type TableColumn, type TableShape } from '../../../src/report/text-table.js';
 
 const c = new Chalk({ level: 1 });
 const shape = (widths: number[], aligns: TableShape['aligns'] = widths.map(() => 'left')): TableShape => ({ widths, aligns, indent: '  ', gap: '  ' });
@@ -75,5 +75,41 @@ describe('drawRows', () => {
     const out = drawRows(rows, shape([15, 6], ['left', 'right']));
     assert.equal(out.split('\n').length, rows.length);
     assert.equal(out.split('\n')[199_999], '  198.51.100.63    199999');
+  });
+});
+
+describe('fitColumns', () => {
+  // Line width = 2 (indent) + the widths + 2 per gap.
+  const rows = [
+    ['203.0.113.9', 'FR', 'admin, root, test', '2026-01-02 03:04'],
+    ['2001:db8::1', 'DE', 'info', '2026-01-02 05:06'],
+  ];
+  const col = (header: string, more: Partial<TableColumn> = {}): TableColumn => ({ header, align: 'left', ...more });
+
+  it('keeps natural widths (widest cell or header) when the table fits', () => {
+    const got = fitColumns([col('Address'), col('Country', { short: 'CC' }), col('Usernames', { min: 8 }), col('Last', { optional: true })], rows, 80);
+    assert.deepEqual(got, { keep: [0, 1, 2, 3], widths: [11, 7, 17, 16], headers: ['Address', 'Country', 'Usernames', 'Last'] });
+  });
+
+  it('uses short headers first, then drops optional columns from the right, then shrinks the widest to its minimum', () => {
+    const columns = [col('Address'), col('Country', { short: 'CC' }), col('Usernames', { min: 8 }), col('Seen', { optional: true }), col('Last', { optional: true })];
+    const wide = rows.map((r) => [...r.slice(0, 3), 'x', r[3]!]);
+    // Natural: 2 + 11+7+17+4+16 + 8 = 65. Short headers: 60.
+    assert.deepEqual(fitColumns(columns, wide, 60).headers, ['Address', 'CC', 'Usernames', 'Seen', 'Last']);
+    assert.deepEqual(fitColumns(columns, wide, 60).widths, [11, 2, 17, 4, 16]);
+    // 42 after dropping Last (the rightmost optional), 36 after Seen too; then Usernames shrinks.
+    assert.deepEqual(fitColumns(columns, wide, 42), { keep: [0, 1, 2, 3], widths: [11, 2, 17, 4], headers: ['Address', 'CC', 'Usernames', 'Seen'] });
+    assert.deepEqual(fitColumns(columns, wide, 30), { keep: [0, 1, 2], widths: [11, 2, 11], headers: ['Address', 'CC', 'Usernames'] });
+    // Nothing can give way below the minimum: the table stays wider than asked.
+    assert.deepEqual(fitColumns(columns, wide, 10).widths, [11, 2, 8]);
+  });
+
+  it('shrinks the widest flexible column first, one column at a time', () => {
+    const got = fitColumns([col('a', { min: 2 }), col('b', { min: 2 })], [['aaaaaa', 'bbbb']], 2 + 8 + 2);
+    assert.deepEqual(got.widths, [4, 4]);
+  });
+
+  it('measures styled cells by what shows', () => {
+    assert.deepEqual(fitColumns([col('x')], [[c.bold('abc')]], 80).widths, [3]);
   });
 });
