@@ -5,6 +5,7 @@ import { buildReport } from '../../analysis/build-report.js';
 import { applyWindow } from '../../analysis/window.js';
 import { replay } from '../../pipeline/replay.js';
 import { deliverReport, outputOptions, planOutput, readOutputArgs, windowScan, type OutputArgs } from '../audit-output.js';
+import { collectGarbage } from '../collect-garbage.js';
 import { createProgress } from '../progress.js';
 import { pathsPositional, readReplayArgs, replayOptions, type ReplayArgs } from '../options.js';
 import { resolveAuditConfig } from '../resolve-config.js';
@@ -67,6 +68,8 @@ export async function runAudit(args: AuditArgs, io: CommandIo): Promise<CommandR
     { stdin: io.stdin, signal: io.signal, ...(progress === undefined ? {} : { onFile: progress.onFile }) },
   );
   progress?.done();
+  // The scan's garbage goes before the report's structures are built on top of it.
+  collectGarbage();
   problems.push(...outcome.problems);
   for (const f of outcome.files) for (const w of f.warnings) warnings.push(`${f.path}: ${w}`);
 
