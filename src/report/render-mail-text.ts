@@ -8,9 +8,9 @@ import { count, plural } from './count-text.js';
 import { makeTimeDisplay } from './display-time.js';
 import { formatDuration } from './format-duration.js';
 import { bannedIps, reportPeriod, topAsns, topCountries } from './report-digest.js';
-import { forTerminal } from './sanitize.js';
+import { forTerminal, forTerminalCell as clean } from './sanitize.js';
 import { drawRows, fitColumns } from './text-table.js';
-import { displayWidth, keepStart } from './text-width.js';
+import { displayWidth } from './text-width.js';
 
 /** Options for `renderMailText`. */
 export interface RenderMailTextOptions {
@@ -195,12 +195,6 @@ function table(cols: readonly Col[], rows: readonly string[][]): string[] {
   return drawRows([headers, ...rows.map(pick)], { widths, aligns: keep.map((i) => columns[i]!.align) }).split('\n');
 }
 
-// Untrusted text for a terminal: controls gone, then cut to `max` columns with an ellipsis.
-function clean(s: string, max: number): string {
-  // A tab would break the column layout: it becomes a space.
-  const text = forTerminal(s).replaceAll('\t', ' ');
-  return displayWidth(text) <= max ? text : keepStart(text, max - 1) + '…';
-}
 
 function minutes(s: string): string {
   return s.replace(/(\d{2}:\d{2}):\d{2}/, '$1');

@@ -1,6 +1,6 @@
 // Renders a Report as terminal text: collateral bans (first, when any), summary, jails, would-be
 // bans, possible compromises, usernames and accounts, below the radar. Log-derived strings go
-// through forTerminal + truncate before layout; colour comes only from the CLI's chalk instance
+// through forTerminalCell before layout; colour comes only from the CLI's chalk instance
 // (level 0 = no escape codes). Pure and deterministic: explicit sort orders, no locale, no clock.
 
 import type { ChalkInstance } from 'chalk';
@@ -19,7 +19,7 @@ import { makeTimeDisplay } from './display-time.js';
 import { count, plural } from './count-text.js';
 import type { TimeDisplay } from './display-time.js';
 import { formatDuration } from './format-duration.js';
-import { forTerminal, truncate } from './sanitize.js';
+import { forTerminalCell } from './sanitize.js';
 import { drawRows, fitColumns, INDENT, type TableColumn } from './text-table.js';
 import { displayWidth, fitStart } from './text-width.js';
 import { compareText } from '../compare-text.js';
@@ -517,11 +517,8 @@ export function title(ctx: Ctx, text: string): string {
   return ctx.c.bold.underline(text);
 }
 
-/** Log-derived text made safe and short; tabs become spaces so they cannot break alignment. */
-export function clean(s: string, max: number): string {
-  // Truncate first (bounded work on 10 kB input), then sanitise, then truncate what is visible.
-  return truncate(forTerminal(truncate(s, max * 4)).replaceAll('\t', ' '), max);
-}
+/** Log-derived text made safe and at most `max` columns wide (see forTerminalCell). */
+export const clean = forTerminalCell;
 
 function commonDirectory(paths: readonly string[]): string | undefined {
   if (paths.length < 2) return undefined;

@@ -7,7 +7,7 @@ import { makeTimeDisplay } from './display-time.js';
 import { count, plural } from './count-text.js';
 import { clean, drawTable, title, type Column, type Ctx } from './render-table.js';
 import { INDENT } from './text-table.js';
-import { displayWidth } from './text-width.js';
+import { displayWidth, fitEnd } from './text-width.js';
 import { toSafeJson } from './sanitize.js';
 
 /** Options of renderTimelineTable. */
@@ -184,15 +184,3 @@ function where(e: TimelineEvent): string {
   return `${clean(base, 80)}:${e.line ?? 0}`;
 }
 
-/** Cuts the end of `s` to `width` columns with an ellipsis (log lines keep their start). */
-function fitEnd(s: string, width: number): string {
-  let out = '';
-  let w = 0;
-  for (const ch of s) {
-    const cw = displayWidth(ch);
-    if (w + cw > width - 1) break;
-    out += ch;
-    w += cw;
-  }
-  return `${out}…`;
-}

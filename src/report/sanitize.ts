@@ -1,7 +1,9 @@
-// Output-safety helpers, one per target: terminal, HTML, CSV cell, mail header.
+// Output-safety helpers, one per target: terminal (and a terminal table's cell), HTML, CSV
+// cell, mail header.
 // Log text is attacker-chosen (SASL usernames), so it passes through one of these before any
 // output. Pure functions; the `g` regexes are used only with String#replace, which resets
 // lastIndex itself, so no match state leaks between calls.
+import { fitEnd } from './text-width.js';
 
 // C0 controls except tab, DEL, and C1 controls: ESC starts ANSI/OSC sequences, CR and BS
 // overwrite what is already on screen, LF (and U+2028/2029, line breaks to mail clients and
@@ -36,6 +38,15 @@ export const ELLIPSIS = '…';
 /** Makes text safe to print on a terminal: strips control characters (tab kept) and bidi controls. */
 export function forTerminal(s: string): string {
   return s.replace(TERMINAL_UNSAFE, '').replace(BIDI_CONTROLS, '');
+}
+
+/**
+ * Log text made safe and short for a terminal or text-mail cell: forTerminal, tabs as spaces
+ * (a tab would break the column layout), then at most `max` columns, cut with '…'.
+ */
+export function forTerminalCell(s: string, max: number): string {
+  // Cut first (bounded work on a 10 kB username), then sanitise, then cut what shows.
+  return fitEnd(forTerminal(truncate(s, max * 4)).replaceAll('\t', ' '), max);
 }
 
 /** Escapes text for HTML element content and quoted attribute values. */

@@ -52,6 +52,12 @@ export function keepStart(s: string, width: number): string {
   return s.slice(0, end);
 }
 
+/** Shortens text to `width` columns by dropping its end, marked with '…'. */
+export function fitEnd(s: string, width: number): string {
+  if (displayWidth(s) <= width) return s;
+  return width <= 0 ? '' : keepStart(s, width - 1) + '…';
+}
+
 /** Shortens text to `width` columns by dropping its start (`…log/mail.log.2.gz`): for paths. */
 export function fitStart(s: string, width: number): string {
   if (displayWidth(s) <= width) return s;

@@ -2,7 +2,8 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ELLIPSIS, forCsvCell, forHtml, forMailHeader, forTerminal, truncate } from '../../../src/report/sanitize.js';
+import { ELLIPSIS, forCsvCell, forHtml, forMailHeader, forTerminal, forTerminalCell, truncate } from '../../../src/report/sanitize.js';
+import { displayWidth } from '../../../src/report/text-width.js';
 
 // Every code point that must never reach a terminal (C0 except tab, DEL, C1).
 const CONTROLS = [
@@ -108,5 +109,26 @@ describe('truncate', () => {
     assert.equal(truncate('abc', 0), '');
     assert.equal(truncate('abc', 1), ELLIPSIS);
     assert.equal(truncate('abc', -5), '');
+  });
+});
+
+describe('forTerminalCell', () => {
+  it('strips what a terminal would act on, turns tabs into spaces and keeps short text whole', () => {
+    assert.equal(forTerminalCell('ad\u001b[31mmin\tx', 20), 'ad[31mmin x');
+    assert.equal(forTerminalCell('\u202eadmin', 20), 'admin');
+  });
+
+  it('cuts by terminal columns, not code points: wide characters count two, marks none', () => {
+    assert.equal(forTerminalCell('管理者アカウント', 7), `管理者${ELLIPSIS}`);
+    assert.equal(displayWidth(forTerminalCell('管理者アカウント', 7)), 7);
+    const accented = 'e\u0301'.repeat(10); // ten columns in twenty code points
+    assert.equal(forTerminalCell(accented, 10), accented);
+    assert.equal(forTerminalCell('administrator', 6), `admin${ELLIPSIS}`);
+  });
+
+  it('does bounded work on a huge value and says it was cut', () => {
+    const out = forTerminalCell('\u0007'.repeat(100_000) + 'admin', 10);
+    assert.equal(out, ELLIPSIS, 'the controls are gone, the cut still shows');
+    assert.equal(displayWidth(forTerminalCell('x'.repeat(100_000), 48)), 48);
   });
 });

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { makeTimeDisplay } from '../../../src/report/display-time.js';
-import { displayWidth, fitStart } from '../../../src/report/text-width.js';
+import { displayWidth, fitEnd, fitStart } from '../../../src/report/text-width.js';
 
 /** ISO 8601 at a fixed offset in minutes, e.g. +60 → `...+01:00`. */
 function atOffset(minutes: number): (ms: number) => string {
@@ -28,6 +28,15 @@ describe('fitStart', () => {
     assert.equal(fitStart('/var/log/mail.log.2.gz', 12), '…il.log.2.gz');
     assert.equal(displayWidth(fitStart('/var/log/mail.log.2.gz', 12)), 12);
     assert.equal(fitStart('short', 12), 'short');
+  });
+});
+
+describe('fitEnd', () => {
+  it('keeps the start within the width, marking the cut', () => {
+    assert.equal(fitEnd('May 12 10:00:00 mx dovecot: auth failed', 12), 'May 12 10:0…');
+    assert.equal(fitEnd('short', 12), 'short');
+    assert.equal(fitEnd('全角文字', 5), '全角…');
+    assert.equal(fitEnd('abc', 0), '');
   });
 });
 
