@@ -69,6 +69,11 @@ export interface JailSpec {
   filterOverrides: Record<string, string>;
   /** Source of the definition, for messages. */
   source: string;
+  /**
+   * For messages about one option: the file that set it, when that is not `source` (a
+   * `jail.local` that overrides the `filter` of a jail defined in `jail.conf`).
+   */
+  optionSources?: Readonly<Record<string, string>>;
   /** fail2ban `backend` (`auto`, `polling`, `systemd`, ...); `systemd*` jails read the journal, not files. */
   backend?: string;
   /** The `bantime.*` options when `bantime.increment` is on; absent when it is off. */

@@ -64,6 +64,19 @@ export function splitLogpath(value: string): string[] {
   return out;
 }
 
+// Options whose errors are found after loading (a filter that cannot be read, a formula
+// banreplay cannot evaluate): where each was set, when another file than the jail's own.
+const LATE_CHECKED_OPTIONS = ['filter', 'bantime.formula'];
+
+function optionSources(doc: IniDocument, jail: string, own: string | undefined): { optionSources?: Record<string, string> } {
+  const out: Record<string, string> = {};
+  for (const key of LATE_CHECKED_OPTIONS) {
+    const file = whereOf(doc, jail, key).file;
+    if (file !== undefined && file !== own) out[key] = file;
+  }
+  return Object.keys(out).length === 0 ? {} : { optionSources: out };
+}
+
 function whereOf(doc: IniDocument, jail: string, key: string): { file?: string; section: string; key: string } {
   const origin = doc.sections.get(jail)?.origins.get(key) ?? doc.defaults.origins.get(key);
   return { file: origin?.file ?? doc.sections.get(jail)?.file, section: jail, key };
@@ -155,6 +168,7 @@ function readJail(doc: IniDocument, name: string, enabled: boolean): JailSpec {
     datepattern: filterOverrides['datepattern'],
     filterOverrides,
     source: section?.file ?? '',
+    ...optionSources(doc, name, section?.file),
     backend: (getOption(doc, name, 'backend') ?? 'auto').trim() || 'auto',
     ...(banTimeIncrement !== undefined ? { banTimeIncrement } : {}),
   };

@@ -135,6 +135,17 @@ test('code defaults apply when nothing sets an option', () => {
   });
 });
 
+test('options set in another file than the jail\'s own say where they come from', () => {
+  withConfig({ 'jail.conf': '[DEFAULT]\nbantime.formula = ban.Time\n[solo]\nenabled = true\nfilter = solo\n', 'jail.local': '[solo]\nfilter = other\n' }, (dir) => {
+    const [spec] = loadJails({ configDir: dir });
+    assert.equal(spec!.source, join(dir, 'jail.conf'));
+    assert.deepEqual(spec!.optionSources, { filter: join(dir, 'jail.local') }, 'the formula comes from the jail\'s own file');
+  });
+  withConfig({ 'jail.conf': '[solo]\nenabled = true\nfilter = solo\n' }, (dir) => {
+    assert.equal(loadJails({ configDir: dir })[0]!.optionSources, undefined);
+  });
+});
+
 test('bad values are ConfigErrors naming file, jail and key, raised when the jail is loaded', () => {
   const cases: ReadonlyArray<readonly [string, string, RegExp]> = [
     ['bantime = forever', 'bantime', /invalid time value "forever"/],
