@@ -49,11 +49,18 @@ export interface GeoIp {
   lookup(ip: string): Readonly<GeoIpResult> | undefined;
 }
 
+/**
+ * `--geoip-db` / `--asn-db` value that asks for the bundled data even where geoipupdate's
+ * GeoLite2 files exist: reports that do not depend on which machine made them. A file
+ * really named so is `./bundled`.
+ */
+export const BUNDLED_KEYWORD = 'bundled';
+
 /** Options of openGeoIp. */
 export interface OpenGeoIpOptions {
-  /** `--geoip-db`: a GeoLite2 Country/City, GeoLite2 ASN or ip-location-db mmdb. */
+  /** `--geoip-db`: a GeoLite2 Country/City, GeoLite2 ASN or ip-location-db mmdb, or BUNDLED_KEYWORD. */
   database?: string | undefined;
-  /** `--asn-db`: a GeoLite2-ASN mmdb. */
+  /** `--asn-db`: a GeoLite2-ASN mmdb, or BUNDLED_KEYWORD. */
   asnDatabase?: string | undefined;
   /** Directories searched for GeoLite2 files when no path is given (default GEOIP_DIRS). */
   searchDirs?: readonly string[];
@@ -92,13 +99,17 @@ export async function openGeoIp(opts: OpenGeoIpOptions = {}): Promise<GeoIp> {
   const warnings: string[] = [];
   const dirs = opts.searchDirs ?? GEOIP_DIRS;
   const wantAsn = opts.asn !== false;
+  const bundledOnly = opts.database === BUNDLED_KEYWORD;
+  const bundledAsnOnly = opts.asnDatabase === BUNDLED_KEYWORD;
   const [found, foundAsn] = await Promise.all([
     opts.database === undefined ? findFirst(dirs, COUNTRY_FILES) : undefined,
-    wantAsn && opts.asnDatabase === undefined ? findFirst(dirs, ASN_FILES) : undefined,
+    // `--geoip-db bundled` alone means all the bundled data: no found ASN database either.
+    wantAsn && opts.asnDatabase === undefined && !bundledOnly ? findFirst(dirs, ASN_FILES) : undefined,
   ]);
 
   let country: MmdbSource | undefined;
-  if (opts.database !== undefined) country = await openMmdb(opts.database, opts.database);
+  if (bundledOnly) country = undefined;
+  else if (opts.database !== undefined) country = await openMmdb(opts.database, opts.database);
   else if (found !== undefined) {
     country = await openMmdb(found, found).catch((err: unknown) => {
       warnings.push(`${found}: ${err instanceof Error ? err.message : String(err)}; using the bundled database`);
@@ -109,7 +120,8 @@ export async function openGeoIp(opts: OpenGeoIpOptions = {}): Promise<GeoIp> {
 
   let asn: Source | undefined;
   if (wantAsn) {
-    if (opts.asnDatabase !== undefined) asn = await openMmdb(opts.asnDatabase, opts.asnDatabase);
+    if (bundledAsnOnly || (bundledOnly && opts.asnDatabase === undefined)) asn = undefined;
+    else if (opts.asnDatabase !== undefined) asn = await openMmdb(opts.asnDatabase, opts.asnDatabase);
     else if (ASN_TYPE.test(country.info.type)) asn = country;
     else if (foundAsn !== undefined) {
       asn = await openMmdb(foundAsn, foundAsn).catch((err: unknown) => {
@@ -122,7 +134,7 @@ export async function openGeoIp(opts: OpenGeoIpOptions = {}): Promise<GeoIp> {
 
   const countrySource = country;
   const asnSource = asn;
-  // An explicitly named ASN database wins over ASN fields of the country database.
+  // An explicitly named ASN database (the bundled one too) wins over ASN fields of the country database.
   const asnFirst = opts.asnDatabase !== undefined;
   // Equal answers are one shared object: callers keep one per address, and a million
   // addresses have a few thousand distinct (country, ASN, organisation) answers.

@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { BUNDLED_ASN } from '../../../src/enrich/bundled-asn.js';
 import {
   BUNDLED_DATABASE,
+  BUNDLED_KEYWORD,
   bundledDatabasePath,
   enrichReport,
   lookupKey,
@@ -356,6 +357,14 @@ describe('openGeoIp ASN sources', () => {
     // --geoip-db wins over a found country database; the found ASN database still answers.
     const named = await openGeoIp({ database: bundledDatabasePath(), searchDirs: [a, b] });
     assert.deepEqual(named.lookup('8.8.8.8'), { country: 'US', asn: 64501, org: 'Found AS' });
+    // "bundled": the bundled data for both, whatever is installed; for ASN only with --asn-db.
+    const bundled = await openGeoIp({ database: BUNDLED_KEYWORD, searchDirs: [a, b] });
+    assert.deepEqual(bundled.lookup('8.8.8.8'), { country: 'US', asn: 15169, org: 'Google LLC' });
+    assert.equal(bundled.info.database, BUNDLED_DATABASE);
+    assert.equal(bundled.asnInfo?.database, BUNDLED_ASN);
+    const bundledAsn = await openGeoIp({ asnDatabase: BUNDLED_KEYWORD, searchDirs: [a, b] });
+    assert.deepEqual(bundledAsn.lookup('8.8.8.8'), { country: 'CA', asn: 15169, org: 'Google LLC' });
+    assert.equal(bundledAsn.info.database, path.join(a, 'GeoLite2-Country.mmdb'));
   });
 
   it('skips a found database that cannot be read, with a warning, and falls back to the bundled data', async () => {
