@@ -40,8 +40,8 @@ export function fitColumns(columns: readonly TableColumn[], rows: readonly (read
   const content = columns.map((_, i) => rows.reduce((w, row) => Math.max(w, visibleWidth(row[i] ?? '')), 0));
   const total = (ws: readonly number[]): number => INDENT.length + ws.reduce((a, b) => a + b, 0) + GAP.length * Math.max(0, ws.length - 1);
   let headers = columns.map((col) => col.header);
-  const measure = (): number[] => keep.map((i) => Math.max(content[i] ?? 0, displayWidth(headers[i] ?? '')));
   let keep = columns.map((_, i) => i);
+  const measure = (): number[] => keep.map((i) => Math.max(content[i] ?? 0, displayWidth(headers[i] ?? '')));
   let widths = measure();
   if (total(widths) > width && columns.some((col) => col.short !== undefined)) {
     headers = columns.map((col) => col.short ?? col.header);
