@@ -254,10 +254,15 @@ function inJail<T>(spec: JailSpec, fn: () => T): T {
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     // An error located in a file keeps its own place (a syntax error has no key: not `filter`).
-    const where = { file: err.file ?? spec.optionSources?.['filter'] ?? spec.source, section: err.section ?? spec.name, key: err.key ?? (err.file === undefined ? 'filter' : undefined) };
+    const where = { file: err.file ?? sourceOf(spec, 'filter'), section: err.section ?? spec.name, key: err.key ?? (err.file === undefined ? 'filter' : undefined) };
     const bare = stripWhere(err);
     throw new ConfigError(`jail ${spec.name}, filter ${spec.filter}: ${bare}`, where);
   }
+}
+
+/** The file that set the jail's option `key`, for messages. */
+function sourceOf(spec: JailSpec, key: string): string {
+  return spec.optionSources?.[key] ?? spec.source;
 }
 
 /** The message of a ConfigError without its `file [section] key:` prefix. */
@@ -281,7 +286,7 @@ function planIncrement(spec: JailSpec, purgeAge: () => number, warnings: string[
     if (!(err instanceof FormulaError)) throw err;
     throw new ConfigError(
       `jail ${spec.name}: ${err.message}; this formula is not supported (banreplay evaluates ${FORMULA_SUBSET})`,
-      { file: spec.optionSources?.['bantime.formula'] ?? spec.source, section: spec.name, key: 'bantime.formula' },
+      { file: sourceOf(spec, 'bantime.formula'), section: spec.name, key: 'bantime.formula' },
     );
   }
 }

@@ -99,17 +99,18 @@ export async function openGeoIp(opts: OpenGeoIpOptions = {}): Promise<GeoIp> {
   const warnings: string[] = [];
   const dirs = opts.searchDirs ?? GEOIP_DIRS;
   const wantAsn = opts.asn !== false;
-  const bundledOnly = opts.database === BUNDLED_KEYWORD;
-  const bundledAsnOnly = opts.asnDatabase === BUNDLED_KEYWORD;
+  // BUNDLED_KEYWORD: the bundled data, whatever is installed; `--geoip-db bundled` alone means
+  // all of it, ASN too.
+  const database = opts.database === BUNDLED_KEYWORD ? undefined : opts.database;
+  const asnChoice = opts.asnDatabase ?? (opts.database === BUNDLED_KEYWORD ? BUNDLED_KEYWORD : undefined);
+  const asnDatabase = asnChoice === BUNDLED_KEYWORD ? undefined : asnChoice;
   const [found, foundAsn] = await Promise.all([
     opts.database === undefined ? findFirst(dirs, COUNTRY_FILES) : undefined,
-    // `--geoip-db bundled` alone means all the bundled data: no found ASN database either.
-    wantAsn && opts.asnDatabase === undefined && !bundledOnly ? findFirst(dirs, ASN_FILES) : undefined,
+    wantAsn && asnChoice === undefined ? findFirst(dirs, ASN_FILES) : undefined,
   ]);
 
   let country: MmdbSource | undefined;
-  if (bundledOnly) country = undefined;
-  else if (opts.database !== undefined) country = await openMmdb(opts.database, opts.database);
+  if (database !== undefined) country = await openMmdb(database, database);
   else if (found !== undefined) {
     country = await openMmdb(found, found).catch((err: unknown) => {
       warnings.push(`${found}: ${err instanceof Error ? err.message : String(err)}; using the bundled database`);
@@ -120,9 +121,8 @@ export async function openGeoIp(opts: OpenGeoIpOptions = {}): Promise<GeoIp> {
 
   let asn: Source | undefined;
   if (wantAsn) {
-    if (bundledAsnOnly || (bundledOnly && opts.asnDatabase === undefined)) asn = undefined;
-    else if (opts.asnDatabase !== undefined) asn = await openMmdb(opts.asnDatabase, opts.asnDatabase);
-    else if (ASN_TYPE.test(country.info.type)) asn = country;
+    if (asnDatabase !== undefined) asn = await openMmdb(asnDatabase, asnDatabase);
+    else if (asnChoice === undefined && ASN_TYPE.test(country.info.type)) asn = country;
     else if (foundAsn !== undefined) {
       asn = await openMmdb(foundAsn, foundAsn).catch((err: unknown) => {
         warnings.push(`${foundAsn}: ${err instanceof Error ? err.message : String(err)}; using the bundled ASN data`);

@@ -19,7 +19,7 @@ import { makeTimeDisplay } from './display-time.js';
 import { count, plural } from './count-text.js';
 import type { TimeDisplay } from './display-time.js';
 import { formatDuration } from './format-duration.js';
-import { forTerminalCell } from './sanitize.js';
+import { forTerminalCell as clean } from './sanitize.js';
 import { drawRows, fitColumns, INDENT, type TableColumn } from './text-table.js';
 import { displayWidth, fitStart } from './text-width.js';
 import { compareText } from '../compare-text.js';
@@ -48,8 +48,7 @@ const MAX_PATH = 200;
 const MAX_WARNING = 160;
 const NO_VALUE = '-';
 
-/** One column of a borderless table (shared with render-timeline.ts). */
-/** A column of drawTable. */
+/** A column of drawTable (shared with render-timeline.ts). */
 export interface Column extends TableColumn {
   /** Cut from the start instead of the end when shrinking (paths). */
   keepEnd?: boolean;
@@ -516,9 +515,6 @@ export function drawTable(columns: readonly Column[], rows: readonly string[][],
 export function title(ctx: Ctx, text: string): string {
   return ctx.c.bold.underline(text);
 }
-
-/** Log-derived text made safe and at most `max` columns wide (see forTerminalCell). */
-export const clean = forTerminalCell;
 
 function commonDirectory(paths: readonly string[]): string | undefined {
   if (paths.length < 2) return undefined;

@@ -5,10 +5,10 @@ import type { ChalkInstance } from 'chalk';
 import type { EpochMs, TimelineAddress, TimelineEvent, TimelineReport } from '../types.js';
 import { makeTimeDisplay } from './display-time.js';
 import { count, plural } from './count-text.js';
-import { clean, drawTable, title, type Column, type Ctx } from './render-table.js';
+import { drawTable, title, type Column, type Ctx } from './render-table.js';
 import { INDENT } from './text-table.js';
-import { displayWidth, fitEnd } from './text-width.js';
-import { toSafeJson } from './sanitize.js';
+import { fitEnd } from './text-width.js';
+import { forTerminalCell as clean, toSafeJson } from './sanitize.js';
 
 /** Options of renderTimelineTable. */
 export interface RenderTimelineOptions {
@@ -86,7 +86,7 @@ export function renderTimelineTable(t: TimelineReport, options: RenderTimelineOp
     } else if (e.text !== undefined) {
       const room = Math.max(20, ctx.width - INDENT.length * 2);
       const text = clean(e.text, room * 2);
-      body.push(`${INDENT}${INDENT}${c.dim(displayWidth(text) > room ? fitEnd(text, room) : text)}`);
+      body.push(`${INDENT}${INDENT}${c.dim(fitEnd(text, room))}`);
     }
   });
   out.push('', ...body);

@@ -10,9 +10,10 @@ import { makeTimeDisplay } from './display-time.js';
 import { formatDuration } from './format-duration.js';
 import { jsonFileStats } from './render-json.js';
 import { count, plural } from './count-text.js';
-import { clean, spanText } from './render-table.js';
-import { forCsvCell, forTerminal, toSafeJson, truncate } from './sanitize.js';
+import { spanText } from './render-table.js';
+import { forCsvCell, forTerminal, forTerminalCell as clean, toSafeJson } from './sanitize.js';
 import { drawRows, fitColumns, INDENT, type TableColumn } from './text-table.js';
+import { fitEnd } from './text-width.js';
 
 /** Options for `renderTuneTable`. */
 export interface RenderTuneTableOptions {
@@ -174,7 +175,7 @@ function renderGrid(jail: TuneJail, ctx: Ctx): string {
   const { widths } = fitColumns(columns, rows, ctx.width);
   const lastWidth = widths[widths.length - 1] ?? 0;
   const body = jail.rows.map((r, i) => {
-    const cells = (rows[i] ?? []).map((cell, k) => (k === columns.length - 1 ? truncate(cell, lastWidth) : cell));
+    const cells = (rows[i] ?? []).map((cell, k) => (k === columns.length - 1 ? fitEnd(cell, lastWidth) : cell));
     return r.recommended ? cells.map((cell) => c.green.bold(cell)) : r.pareto ? cells.map((cell) => c.bold(cell)) : cells;
   });
   return drawRows([columns.map((col) => c.bold(col.header)), ...body], { widths, aligns: columns.map((col) => col.align) });
