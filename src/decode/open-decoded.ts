@@ -17,8 +17,8 @@ export interface Decoded {
 }
 
 /**
- * Bytes per read from disk. 1 MiB is above Node's threshold (~1,000,000 bytes) for
- * turning a latin1 decode into an external string, which the line splitter relies on.
+ * Bytes per read from disk: few reads (each a trip to the thread pool and back); the line
+ * splitter decodes them a 64 KiB piece at a time.
  */
 export const READ_CHUNK = 1024 * 1024;
 

@@ -17,10 +17,13 @@ export type LineHandler = (line: string, lineNo: number) => void;
 
 const LF = 0x0a;
 const CR = 0x0d;
-// Chunks up to PIECE bytes are split as they are, and so are chunks of EXTERNAL_STRING bytes
-// or more: Node hands their latin1 decode to V8 as an external string, outside the heap.
+// Chunks up to PIECE bytes are split as they are; larger ones a PIECE at a time. The latin1
+// copy of a piece is an ordinary young-generation string: freed by the next scavenge, in
+// memory V8 reuses. A larger copy lands in large-object space (3-4× slower to build and
+// slice), and one of ~1 MB or more is an external string, malloc'd outside the heap and freed
+// only when V8 next collects it: 1 MiB plain-file chunks raised the audit's peak RSS by
+// ~15 MB and cost page faults, for no speed (#4).
 const PIECE = 64 * 1024;
-const EXTERNAL_STRING = 1_031_913;
 
 /** Optional line gate: which lines reach the handler. */
 export interface SplitterOptions {
@@ -95,9 +98,7 @@ export class LineSplitter {
   /** Feeds one chunk of bytes; calls the handler for every line it completes. */
   write(chunk: Buffer): void {
     const n = chunk.length;
-    if (n <= PIECE || n >= EXTERNAL_STRING) return this.#split(chunk);
-    // Between the two, the latin1 copy would be a large in-heap string: V8 puts those in
-    // large-object space, where building and slicing them is 3-4× slower (#4).
+    if (n <= PIECE) return this.#split(chunk);
     for (let at = 0; at < n && !this.halted; at += PIECE) this.#split(chunk.subarray(at, Math.min(n, at + PIECE)));
   }
 
@@ -117,8 +118,7 @@ export class LineSplitter {
     }
     if (start >= length) return;
     // Whole chunk as latin1: one byte per char, so string and byte offsets agree, and
-    // ASCII lines come out as cheap slices. Chunks over ~1 MB become external strings
-    // (no copy into the V8 heap), which more than doubles throughput.
+    // ASCII lines come out as cheap slices.
     const text = chunk.toString('latin1');
     // Lines containing a byte ≥ 0x80 are decoded from the bytes as UTF-8 instead.
     let dirty = isAscii(chunk) ? length : nextNonAscii(chunk, start, length);

@@ -261,4 +261,24 @@ describe('LineSplitter with a gate (#4)', () => {
       assert.equal(r.lastLine, lines[2999]);
     }
   });
+
+  it('splits chunks larger than its 64 KiB piece (1 MiB reads, gunzip chunks) exactly', () => {
+    // Lines of every length around the piece size, UTF-8 among them, so that many lines
+    // straddle the places where a large chunk is cut.
+    const lines: string[] = [];
+    for (let i = 0, size = 0; size < 3 * 1024 * 1024; i++) {
+      const line = i % 11 === 0 ? `${i} ünïcode ${'u'.repeat(i % 300)}` : `${i} ${'a'.repeat((i * 37) % 500)}`;
+      lines.push(line);
+      size += Buffer.byteLength(line) + 1;
+    }
+    const input = Buffer.from(lines.join('\n') + '\n');
+    const want = lines.map((l, i): Line => [i + 1, l]);
+    for (const size of [300 * 1024, 1024 * 1024, 2 * 1024 * 1024, input.length]) {
+      const chunks: Buffer[] = [];
+      for (let at = 0; at < input.length; at += size) chunks.push(input.subarray(at, at + size));
+      const r = run(chunks, 100_000);
+      assert.deepEqual(r.lines, want, `chunk size ${size}`);
+      assert.equal(r.lastLine, lines.at(-1));
+    }
+  });
 });
