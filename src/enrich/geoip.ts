@@ -134,8 +134,8 @@ export async function openGeoIp(opts: OpenGeoIpOptions = {}): Promise<GeoIp> {
 
   const countrySource = country;
   const asnSource = asn;
-  // An explicitly named ASN database (the bundled one too) wins over ASN fields of the country database.
-  const asnFirst = opts.asnDatabase !== undefined;
+  // An explicitly chosen ASN source (the bundled one too) wins over ASN fields of the country database.
+  const asnFirst = asnChoice !== undefined;
   // Equal answers are one shared object: callers keep one per address, and a million
   // addresses have a few thousand distinct (country, ASN, organisation) answers.
   const answers = new Map<string, GeoIpResult>();

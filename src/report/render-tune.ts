@@ -175,6 +175,8 @@ function renderGrid(jail: TuneJail, ctx: Ctx): string {
   const { widths } = fitColumns(columns, rows, ctx.width);
   const lastWidth = widths[widths.length - 1] ?? 0;
   const body = jail.rows.map((r, i) => {
+    // Cut before the row is coloured, so that its '…' takes the row's colour (drawRows would
+    // cut the coloured text and leave the ellipsis plain).
     const cells = (rows[i] ?? []).map((cell, k) => (k === columns.length - 1 ? fitEnd(cell, lastWidth) : cell));
     return r.recommended ? cells.map((cell) => c.green.bold(cell)) : r.pareto ? cells.map((cell) => c.bold(cell)) : cells;
   });
