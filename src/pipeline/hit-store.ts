@@ -178,15 +178,134 @@ export interface HitColumns {
   outcome: Uint8Array;
 }
 
-/** A store's contents as structured-cloneable data (see `HitStore.pack`). */
-export interface PackedHitStore extends HitColumns {
+const INITIAL_CAPACITY = 1024;
+
+/** The columns a file's scan fills: a merged store's, but `file` (one value for all) and `outcome` (the simulation's). */
+export type FileHitColumns = Omit<HitColumns, 'file' | 'outcome'>;
+
+/** A file's hits as structured-cloneable data (see `FileHits.pack`). */
+export interface PackedFileHits extends FileHitColumns {
+  file: number;
   length: number;
   ids: string[];
   users: string[];
   texts: [number, string][] | undefined;
 }
 
-const INITIAL_CAPACITY = 1024;
+// The class declares its columns through this merged interface (assigned in the constructor).
+export interface FileHits extends FileHitColumns {}
+
+/**
+ * One file's hits as its scan collects them, until the merge (HitStore.append). At the end
+ * of a scan every file's hits are held next to the merged store: finished (exact-size) and
+ * without the two columns the merge fills itself, a file's hit takes 23 bytes there instead
+ * of 28 to 56 (a grown store is up to half empty): about -15 MB of peak RSS on the bench
+ * corpus and twice that on one twice as long (#4).
+ */
+export class FileHits {
+  length = 0;
+  readonly ids: StringTable;
+  readonly users: StringTable;
+  /** Raw lines kept for some hits (timeline), by row. */
+  texts: Map<number, string> | undefined;
+
+  constructor(
+    /** Index of the file in the run's file list. */
+    readonly file: number,
+    capacity = INITIAL_CAPACITY,
+    tables?: { ids: StringTable; users: StringTable },
+  ) {
+    const n = Math.max(1, capacity);
+    this.time = new Float64Array(n);
+    this.jail = new Uint16Array(n);
+    this.kind = new Uint8Array(n);
+    this.id = new Uint32Array(n);
+    this.user = new Uint32Array(n);
+    this.line = new Uint32Array(n);
+    this.ids = tables?.ids ?? new StringTable(true);
+    this.users = tables?.users ?? new StringTable();
+    this.texts = undefined;
+  }
+
+  /** Appends a hit (`kind`: FAILURE or SUCCESS) at `line`, interning its id and user; `text`, the raw line, is kept as a flat copy. */
+  push(jail: number, kind: number, id: string, user: string | undefined, time: EpochMs, line: number, text?: string): void {
+    const i = this.length;
+    if (i === this.time.length) this.#resize(Math.max(INITIAL_CAPACITY, i * 2));
+    this.time[i] = time;
+    this.jail[i] = jail;
+    this.kind[i] = kind;
+    this.id[i] = this.ids.intern(id);
+    this.user[i] = userCode(this.users, user);
+    this.line[i] = line;
+    this.length = i + 1;
+    if (text !== undefined) (this.texts ??= new Map()).set(i, flatCopy(text));
+  }
+
+  /** Cuts the columns to the hits held: the scan is over. */
+  finish(): void {
+    if (this.length < this.time.length) this.#resize(this.length);
+  }
+
+  /** The finished columns themselves plus the string tables; list `transferList(p)` to move them. */
+  pack(): PackedFileHits {
+    this.finish();
+    return {
+      file: this.file,
+      length: this.length,
+      time: this.time,
+      jail: this.jail,
+      kind: this.kind,
+      id: this.id,
+      user: this.user,
+      line: this.line,
+      ids: this.ids.values,
+      users: this.users.values,
+      texts: this.texts === undefined ? undefined : [...this.texts],
+    };
+  }
+
+  /** Rebuilds packed hits; the string tables adopt the packed values (cloned, distinct). */
+  static unpack(p: PackedFileHits): FileHits {
+    const f = new FileHits(p.file, 0, { ids: new StringTable(true, p.ids), users: new StringTable(false, p.users) });
+    f.length = p.length;
+    f.time = p.time;
+    f.jail = p.jail;
+    f.kind = p.kind;
+    f.id = p.id;
+    f.user = p.user;
+    f.line = p.line;
+    if (p.texts !== undefined) f.texts = new Map(p.texts);
+    return f;
+  }
+
+  // New columns of `capacity` rows holding the current ones: grown, or cut to `length`.
+  #resize(capacity: number): void {
+    const n = this.length;
+    const fit = <T extends Float64Array | Uint32Array | Uint16Array | Uint8Array>(a: T): T =>
+      capacity > a.length ? grown(a, capacity) : (a.slice(0, n) as T);
+    this.time = fit(this.time);
+    this.jail = fit(this.jail);
+    this.kind = fit(this.kind);
+    this.id = fit(this.id);
+    this.user = fit(this.user);
+    this.line = fit(this.line);
+  }
+}
+
+/** The buffers of packed hits, for postMessage's transfer list. */
+export function transferList(p: PackedFileHits): ArrayBuffer[] {
+  return [p.time, p.jail, p.kind, p.id, p.user, p.line].map((a) => a.buffer as ArrayBuffer);
+}
+
+// The `user` column's code of a username: its index + 1, 0 for none.
+function userCode(users: StringTable, user: string | undefined): number {
+  return user === undefined ? 0 : users.intern(user) + 1;
+}
+
+// A flat copy of a line that may be a slice of a reader chunk, so keeping it does not pin the chunk.
+function flatCopy(text: string): string {
+  return (' ' + text).slice(1);
+}
 
 // The class declares its columns through this merged interface (assigned in the constructor).
 export interface HitStore extends HitColumns {}
@@ -217,7 +336,7 @@ export class HitStore {
   /** Appends a hit with already interned id and user code; returns its row. */
   pushCodes(jail: number, kind: number, id: number, user: number, time: EpochMs, file: number, line: number): number {
     const i = this.length;
-    if (i === this.time.length) this.#grow(i * 2);
+    if (i === this.time.length) this.#grow(Math.max(INITIAL_CAPACITY, i * 2));
     this.time[i] = time;
     this.jail[i] = jail;
     this.kind[i] = kind;
@@ -231,8 +350,8 @@ export class HitStore {
 
   /** Appends a hit (`kind`: FAILURE or SUCCESS), interning its id and user; `text`, the raw line, is kept as a flat copy. Returns its row. */
   push(jail: number, kind: number, id: string, user: string | undefined, time: EpochMs, file: number, line: number, text?: string): number {
-    const row = this.pushCodes(jail, kind, this.ids.intern(id), user === undefined ? 0 : this.users.intern(user) + 1, time, file, line);
-    if (text !== undefined) (this.texts ??= new Map()).set(row, (' ' + text).slice(1));
+    const row = this.pushCodes(jail, kind, this.ids.intern(id), userCode(this.users, user), time, file, line);
+    if (text !== undefined) (this.texts ??= new Map()).set(row, flatCopy(text));
     return row;
   }
 
@@ -360,47 +479,11 @@ export class HitStore {
     }
   }
 
-  /** Trimmed copies of the columns plus the string tables; list `transferList(p)` to move them. */
-  pack(): PackedHitStore {
-    const n = this.length;
-    return {
-      length: n,
-      time: this.time.slice(0, n),
-      jail: this.jail.slice(0, n),
-      kind: this.kind.slice(0, n),
-      id: this.id.slice(0, n),
-      user: this.user.slice(0, n),
-      file: this.file.slice(0, n),
-      line: this.line.slice(0, n),
-      outcome: this.outcome.slice(0, n),
-      ids: this.ids.values,
-      users: this.users.values,
-      texts: this.texts === undefined ? undefined : [...this.texts],
-    };
-  }
-
-  /** Rebuilds a packed store; its string tables adopt the packed values (cloned, distinct). */
-  static unpack(p: PackedHitStore): HitStore {
-    const s = new HitStore(0, { ids: new StringTable(true, p.ids), users: new StringTable(false, p.users) });
-    s.length = p.length;
-    s.time = p.time;
-    s.jail = p.jail;
-    s.kind = p.kind;
-    s.id = p.id;
-    s.user = p.user;
-    s.file = p.file;
-    s.line = p.line;
-    s.outcome = p.outcome;
-
-    if (p.texts !== undefined) s.texts = new Map(p.texts);
-    return s;
-  }
-
   /**
-   * Appends every row of `other`, re-coding its ids and usernames into this store's
-   * tables (one lookup per distinct string, not per row).
+   * Appends a file's hits, re-coding its ids and usernames into this store's tables (one
+   * lookup per distinct string, not per row); their outcomes start at OUTCOME_NONE.
    */
-  append(other: HitStore): void {
+  append(other: FileHits): void {
     const idMap = new Uint32Array(other.ids.size);
     other.ids.values.forEach((v, k) => (idMap[k] = this.ids.intern(v)));
     const userMap = new Uint32Array(other.users.size + 1);
@@ -411,9 +494,9 @@ export class HitStore {
     this.time.set(other.time.subarray(0, n), base);
     this.jail.set(other.jail.subarray(0, n), base);
     this.kind.set(other.kind.subarray(0, n), base);
-    this.file.set(other.file.subarray(0, n), base);
+    this.file.fill(other.file, base, base + n);
     this.line.set(other.line.subarray(0, n), base);
-    this.outcome.set(other.outcome.subarray(0, n), base);
+    this.outcome.fill(OUTCOME_NONE, base, base + n);
     for (let k = 0; k < n; k++) {
       this.id[base + k] = idMap[other.id[k]!]!;
       this.user[base + k] = userMap[other.user[k]!]!;
@@ -422,6 +505,27 @@ export class HitStore {
     if (other.texts !== undefined) {
       for (const [row, t] of other.texts) (this.texts ??= new Map()).set(base + row, t);
     }
+  }
+
+  /**
+   * A store of one file's hits that takes over its finished columns and string tables as
+   * they are: no copy, no second interning (a one-file run, #4).
+   */
+  static adopt(hits: FileHits): HitStore {
+    hits.finish();
+    const n = hits.length;
+    const s = new HitStore(0, { ids: hits.ids, users: hits.users });
+    s.length = n;
+    s.time = hits.time;
+    s.jail = hits.jail;
+    s.kind = hits.kind;
+    s.id = hits.id;
+    s.user = hits.user;
+    s.line = hits.line;
+    s.file = new Uint32Array(Math.max(1, n)).fill(hits.file);
+    s.outcome = new Uint8Array(Math.max(1, n));
+    s.texts = hits.texts;
+    return s;
   }
 
   #grow(capacity: number): void {
@@ -434,9 +538,4 @@ export class HitStore {
     this.line = grown(this.line, capacity);
     this.outcome = grown(this.outcome, capacity);
   }
-}
-
-/** The buffers of a packed store, for postMessage's transfer list. */
-export function transferList(p: PackedHitStore): ArrayBuffer[] {
-  return [p.time, p.jail, p.kind, p.id, p.user, p.file, p.line, p.outcome].map((a) => a.buffer as ArrayBuffer);
 }

@@ -5,7 +5,7 @@
 // the result is identical to an inline run, whoever scanned which file.
 import type { FileStats, SourceFile } from '../types.js';
 import { scanPlanFingerprint } from './plan-fingerprint.js';
-import { HitStore } from './hit-store.js';
+import { FileHits, HitStore } from './hit-store.js';
 import { scanFile, type ScanContext } from './scan-file.js';
 import { ScanWorker, type FileScan, type ParallelOptions, type ProgressSink } from './worker-pool.js';
 
@@ -138,8 +138,8 @@ export async function scanAll(
   // does not depend on the concatenation order.
   let hits: HitStore;
   if (scanned.length === 1) {
-    // One file: its store is the result (no copy, no second interning of its values).
-    hits = scanned[0]!.r.hits;
+    // One file: its columns and tables are the result (no copy, no second interning).
+    hits = HitStore.adopt(scanned[0]!.r.hits);
   } else {
     let total = 0;
     for (const { r } of scanned) total += r.hits.length;
@@ -153,8 +153,8 @@ export async function scanAll(
   return { files: scanned.map(({ r }) => r.stats), hits, problems, parallel: { workers: workers.length, files: inWorkers } };
 }
 
-// What a file's scan holds once its hits are merged: one shared empty store, never written.
-const RELEASED = new HitStore(0);
+// What a file's scan holds once its hits are merged: one shared empty set, never written.
+const RELEASED = new FileHits(-1, 0);
 
 // Sorts rows by (time, file rank, line, jail), in place. Rows of one file come in line order,
 // files in replay order, so the common case is already sorted and costs one comparison per row.

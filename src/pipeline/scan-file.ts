@@ -10,7 +10,7 @@ import { mayMatch } from '../filter/may-match.js';
 import { readLines } from '../lines/read-lines.js';
 import type { EpochMs, FileStats, SourceFile } from '../types.js';
 import { parseAddressTarget } from './address-target.js';
-import { FAILURE, HitStore, SUCCESS } from './hit-store.js';
+import { FAILURE, FileHits, SUCCESS } from './hit-store.js';
 
 /** A jail's compiled filter and the date detector its datepattern selects. */
 export interface ScanTarget {
@@ -48,8 +48,8 @@ export interface ScanContext {
 
 /** Result of scanning one file. */
 export interface ScanResult {
-  /** The file's hits in line order (ids and usernames in the store's own tables). */
-  hits: HitStore;
+  /** The file's hits in line order (ids and usernames in its own tables), finished. */
+  hits: FileHits;
   stats: FileStats;
 }
 
@@ -80,7 +80,7 @@ export async function scanFile(
   ctx: ScanContext,
 ): Promise<ScanResult & { error: Error | undefined }> {
   const ref = ctx.now ?? file.mtimeMs ?? 0;
-  const hits = new HitStore();
+  const hits = new FileHits(fileIndex);
   const stats: FileStats = {
     path: file.path,
     lines: 0,
@@ -121,7 +121,7 @@ export async function scanFile(
   const { keepText } = ctx;
   const keepIn = ctx.keepTextIn === undefined ? undefined : parseAddressTarget(ctx.keepTextIn);
   const addHit = (jail: number, kind: number, id: string, user: string | undefined, time: EpochMs, line: string, lineNo: number): void => {
-    hits.push(jail, kind, id, user, time, fileIndex, lineNo, keepText === true || keepIn?.matches(id) === true ? line : undefined);
+    hits.push(jail, kind, id, user, time, lineNo, keepText === true || keepIn?.matches(id) === true ? line : undefined);
   };
 
   // The reader stops at the line during which the stopper fires (--until): nothing after it arrives.
@@ -223,5 +223,6 @@ export async function scanFile(
   }
   // Over-long and binary lines, each naming the first line concerned (#5).
   stats.warnings.push(...result.notes);
+  hits.finish();
   return { hits, stats, error: stoppedEarly ? undefined : result.error };
 }

@@ -5,7 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import { SourceError } from '../errors.js';
 import type { FileStats, SourceFile } from '../types.js';
-import { HitStore, type PackedHitStore } from './hit-store.js';
+import { FileHits, type PackedFileHits } from './hit-store.js';
 import type { ScanResult } from './scan-file.js';
 
 /**
@@ -63,7 +63,7 @@ export type FromWorker =
   | { type: 'ready' }
   | { type: 'mismatch'; fingerprint: string }
   | { type: 'progress'; fileIndex: number; lines: number; chars: number }
-  | { type: 'result'; index: number; stats: FileStats; error: WireError | undefined; hits: PackedHitStore }
+  | { type: 'result'; index: number; stats: FileStats; error: WireError | undefined; hits: PackedFileHits }
   | { type: 'failed'; index: number | undefined; message: string };
 
 /** The progress callback a ScanContext may carry (proxied from the worker). */
@@ -125,7 +125,7 @@ export class ScanWorker {
           if (p === undefined || p.index !== msg.index) break;
           this.#pending = undefined;
           p.resolve({
-            hits: HitStore.unpack(msg.hits),
+            hits: FileHits.unpack(msg.hits),
             stats: msg.stats,
             error: msg.error === undefined ? undefined : fromWire(msg.error),
           });

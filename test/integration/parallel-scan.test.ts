@@ -14,7 +14,7 @@ import { MessageChannel } from 'node:worker_threads';
 import { gzipSync } from 'node:zlib';
 import { readReplayArgs } from '../../src/cli/options.js';
 import { resolveAuditConfig } from '../../src/cli/resolve-config.js';
-import { HitStore, transferList, type HitObject } from '../../src/pipeline/hit-store.js';
+import { FileHits, HitStore, SUCCESS, FAILURE, transferList, type HitObject, type PackedFileHits } from '../../src/pipeline/hit-store.js';
 import { replay } from '../../src/pipeline/replay.js';
 import { scanAll, type ScanPlan } from '../../src/pipeline/scan-all.js';
 import { discoverSources } from '../../src/source/discover.js';
@@ -152,33 +152,64 @@ describe('hit store', () => {
   ];
   hits[1]!.text = 'raw line';
 
-  it('round-trips through pack, a structured clone with transfer, and unpack', () => {
-    const store = HitStore.from(hits, ['counted', undefined, 'banned']);
-    const packed = store.pack();
+  // A file's hits as a scan collects them (their `file` fields must all be `file`).
+  const fileHits = (file: number, rows: readonly HitObject[]): FileHits => {
+    const f = new FileHits(file);
+    for (const h of rows) f.push(h.jail, h.kind === 'success' ? SUCCESS : FAILURE, h.id, h.user, h.time, h.line, h.text);
+    return f;
+  };
+
+  it("round-trips a file's hits through pack, a structured clone with transfer, and unpack", () => {
+    const sent = fileHits(2, hits);
+    const packed = sent.pack();
+    assert.equal(packed.time.length, 3, 'packed columns are cut to the hits held');
     const { port1, port2 } = new MessageChannel();
-    const back = new Promise<HitStore>((resolve) => port2.once('message', (p) => resolve(HitStore.unpack(p as never))));
+    const back = new Promise<FileHits>((resolve) => port2.once('message', (p) => resolve(FileHits.unpack(p as PackedFileHits))));
     port1.postMessage(packed, transferList(packed));
+    assert.equal(sent.time.length, 0, 'the columns were moved, not copied');
     return back.then((b) => {
       port1.close();
       port2.close();
-      assert.deepEqual(b.toArray(), hits);
-      assert.deepEqual(b.outcomes(), ['counted', undefined, 'banned']);
-      assert.deepEqual(b.ids.values, ['203.0.113.7', '2001:db8::1'], 'ids interned once, in first-seen order');
-      assert.equal(b.user[1], 0, 'no username');
-      assert.equal(b.userOf(2), '', 'an empty username is one');
+      const store = HitStore.adopt(b);
+      assert.deepEqual(store.toArray(), hits);
+      assert.deepEqual(store.outcomes(), [undefined, undefined, undefined]);
+      assert.deepEqual(store.ids.values, ['203.0.113.7', '2001:db8::1'], 'ids interned once, in first-seen order');
+      assert.equal(store.ids, b.ids, 'adopted, not re-interned');
+      assert.equal(store.user[1], 0, 'no username');
+      assert.equal(store.userOf(2), '', 'an empty username is one');
     });
   });
 
-  it('appends another store re-coding its strings, and selects rows sharing the tables', () => {
-    const a = HitStore.from([hits[1]!]);
-    a.append(HitStore.from(hits));
+  it("appends files' hits re-coding their strings, and selects rows sharing the tables", () => {
+    const a = HitStore.from([hits[1]!], ['banned']);
+    a.append(fileHits(2, hits));
     assert.deepEqual(a.toArray(), [hits[1], ...hits]);
+    assert.deepEqual(a.outcomes(), ['banned', undefined, undefined, undefined], 'appended rows have no outcome yet');
     assert.deepEqual(a.ids.values, ['2001:db8::1', '203.0.113.7']);
+    a.append(fileHits(5, [{ ...hits[0]!, file: 5 }]));
+    assert.deepEqual(a.get(4), { ...hits[0]!, file: 5 }, "each file's rows carry its index");
     const picked = a.select([3, 0]);
     assert.deepEqual(picked.toArray(), [hits[2], hits[1]]);
     assert.equal(picked.ids, a.ids);
     assert.deepEqual(a.select([1, 3]).toArray().map((h) => h.line), [7, 4294967295]);
     assert.deepEqual(HitStore.from([]).toArray(), []);
+  });
+
+  it('grows from any size, finished and adopted ones included', () => {
+    const f = new FileHits(0, 1);
+    for (let i = 0; i < 3000; i++) f.push(0, FAILURE, `198.51.100.${i % 256}`, undefined, i, i + 1);
+    f.finish();
+    assert.equal(f.time.length, 3000);
+    const empty = new FileHits(1);
+    empty.finish();
+    const store = HitStore.adopt(empty);
+    assert.equal(store.length, 0);
+    store.push(0, FAILURE, '198.51.100.1', 'x', 5, 1, 2);
+    assert.deepEqual(store.toArray(), [{ jail: 0, kind: 'failure', id: '198.51.100.1', time: 5, user: 'x', file: 1, line: 2 }]);
+    store.append(f);
+    assert.equal(store.length, 3001);
+    assert.equal(store.ids.size, 256);
+    assert.deepEqual(store.get(3000), { jail: 0, kind: 'failure', id: '198.51.100.183', time: 2999, user: undefined, file: 0, line: 3000 });
   });
 
   it('reorders rows in place as a copy with select would', () => {
