@@ -44,13 +44,10 @@ export async function runAudit(args: AuditArgs, io: CommandIo): Promise<CommandR
   const inputs = await loadInputs(config, args.rotated, io);
   const problems: Error[] = inputs.problems;
   warnings.push(...inputs.warnings);
-  // Start opening the GeoIP database while the logs are read.
-  const geoPromise = args.geoip
-    ? import('../../enrich/geoip.js').then((m) =>
-        m.openGeoIp({ database: args.geoipDb, asnDatabase: args.asnDb }),
-      )
-    : undefined;
-  geoPromise?.catch(() => undefined);
+  // GeoIP is opened once the logs are read (below), but a database named that cannot be read fails now.
+  const geoip = args.geoip ? await import('../../enrich/geoip.js') : undefined;
+  const geoFiles = { database: args.geoipDb, asnDatabase: args.asnDb };
+  await geoip?.checkGeoIpFiles(geoFiles);
 
   const allFiles = inputs.files;
   // --since/--until (#8): skip files that end long before the window, stop past its end.
@@ -76,8 +73,12 @@ export async function runAudit(args: AuditArgs, io: CommandIo): Promise<CommandR
   // Only events inside the window are reported; the replay saw the history before it.
   const windowed = applyWindow(outcome, output.window);
   // GeoIP feeds the analysis itself (countries per username, ASN groups), not only the ips (#6).
-  const geo = geoPromise === undefined ? undefined : await geoPromise;
-  if (geo !== undefined) warnings.push(...geo.warnings);
+  // Every address is looked up at once and the databases closed: they are not in memory
+  // during the scan nor under the report's structures (#4).
+  const opened = geoip === undefined ? undefined : await geoip.openGeoIp(geoFiles);
+  if (opened !== undefined) warnings.push(...opened.warnings);
+  const geo = opened === undefined ? undefined : geoip!.settleGeoIp(opened, windowed.hits.ids);
+  if (geo !== undefined) collectGarbage();
   let report = buildReport(
     windowed,
     config.jails.map((j) => j.spec),

@@ -12,11 +12,14 @@ import {
   BUNDLED_DATABASE,
   BUNDLED_KEYWORD,
   bundledDatabasePath,
+  checkGeoIpFiles,
   enrichReport,
   lookupKey,
   openGeoIp,
   readGeoRecord,
+  settleGeoIp,
 } from '../../../src/enrich/geoip.js';
+import { StringTable } from '../../../src/pipeline/hit-store.js';
 import type { GeoIp } from '../../../src/enrich/geoip.js';
 import { ConfigError } from '../../../src/errors.js';
 import type { Report, ReportIp } from '../../../src/types.js';
@@ -298,6 +301,40 @@ describe('lookupKey', () => {
     assert.equal(lookupKey('2001:4860:4860:0:0:0:0:8888'), '2001:4860:4860::8888');
     assert.equal(lookupKey('2001:4860:4860::8888%eth0'), '2001:4860:4860::8888');
     assert.equal(lookupKey('::ffff:8.8.4.4'), '8.8.4.4');
+  });
+});
+
+describe('settleGeoIp', () => {
+  it('answers for a table of ids as the open databases did, then closes them', async () => {
+    const geo = await openGeoIp({ searchDirs: [] });
+    const ids = new StringTable(true);
+    const all = ['8.8.8.8', '2001:4860:4860::8888', '192.0.2.1', 'mail.example.org', '1.1.1.1', '8.8.4.4'];
+    for (const id of all) ids.intern(id);
+    const expected = all.map((id) => geo.lookup(id));
+    const settled = settleGeoIp(geo, ids);
+    assert.throws(() => geo.lookup('8.8.8.8'), /after close/, 'the databases are let go');
+    assert.deepEqual(all.map((id) => settled.lookup(id)), expected);
+    assert.equal(settled.lookup('8.8.8.8'), settled.lookup('8.8.4.4'), 'answers stay shared');
+    assert.equal(settled.lookup('9.9.9.9'), undefined, 'an id outside the table has no answer');
+    assert.deepEqual([settled.info.database, settled.asnInfo?.database], [BUNDLED_DATABASE, BUNDLED_ASN]);
+  });
+});
+
+describe('checkGeoIpFiles', () => {
+  it('fails as opening would for a named database that cannot be read, and reads nothing else', async () => {
+    const missing = path.join(dir, 'missing.mmdb');
+    await assert.rejects(checkGeoIpFiles({ database: missing }), (err: unknown) => {
+      assert.ok(err instanceof ConfigError);
+      assert.equal(err.file, missing);
+      assert.match(err.message, /cannot open GeoIP database: no such file/);
+      return true;
+    });
+    await assert.rejects(checkGeoIpFiles({ asnDatabase: dir }), /cannot open GeoIP database: is a directory/);
+    // Not a database is only found out by opening it; the bundled keyword names no file.
+    const notDb = path.join(dir, 'not-a-db.mmdb');
+    writeFileSync(notDb, 'plain text\n');
+    await checkGeoIpFiles({ database: notDb, asnDatabase: BUNDLED_KEYWORD });
+    await checkGeoIpFiles({});
   });
 });
 
