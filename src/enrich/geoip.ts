@@ -3,7 +3,7 @@
 // found GeoLite2-ASN), each opened once per run. A missing record is a normal empty result; non-
 // public addresses are never looked up, since databases still answer for them (203.0.113.5 → AU).
 
-import { open as fsOpen, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import ipaddr from 'ipaddr.js';
@@ -13,8 +13,11 @@ import { ConfigError } from '../errors.js';
 import type { Report } from '../types.js';
 import type { AsnTable } from './asn-table.js';
 import { BUNDLED_ASN, loadBundledAsn } from './bundled-asn.js';
+import { BUNDLED_KEYWORD, describeOpenError } from './check-geoip-files.js';
 import { describeGeoIp, type GeoIpDescription } from './describe-geoip.js';
 import { dottedQuad, isUnicastQuad } from './dotted-quad.js';
+
+export { BUNDLED_KEYWORD };
 
 /** What a database knows about one address; every field is optional. */
 export interface GeoIpResult {
@@ -51,12 +54,6 @@ export interface GeoIp {
   close(): void;
 }
 
-/**
- * `--geoip-db` / `--asn-db` value that asks for the bundled data even where geoipupdate's
- * GeoLite2 files exist: reports that do not depend on which machine made them. A file
- * really named so is `./bundled`.
- */
-export const BUNDLED_KEYWORD = 'bundled';
 
 /** Options of openGeoIp. */
 export interface OpenGeoIpOptions {
@@ -206,22 +203,6 @@ export function settleGeoIp(geo: GeoIp, ids: IdTable): SettledGeoIp {
   };
 }
 
-/**
- * Fails now, as opening would later, when a database named on the command line cannot be
- * read at all: the databases are opened after the logs are read, which can take a while.
- */
-export async function checkGeoIpFiles(opts: Pick<OpenGeoIpOptions, 'database' | 'asnDatabase'>): Promise<void> {
-  for (const file of [opts.database, opts.asnDatabase]) {
-    if (file === undefined || file === BUNDLED_KEYWORD) continue;
-    try {
-      const handle = await fsOpen(file, 'r');
-      const st = await handle.stat().finally(() => handle.close());
-      if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-    } catch (err) {
-      throw new ConfigError(`cannot open GeoIP database: ${describeOpenError(err)}`, { file });
-    }
-  }
-}
 
 /** One opened database behind a common lookup on canonical keys. */
 interface Source {
@@ -364,13 +345,4 @@ function asNumber(v: unknown): number | undefined {
 
 function nonEmptyString(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
-}
-
-function describeOpenError(err: unknown): string {
-  const code = (err as { code?: unknown } | null)?.code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'EISDIR') return 'is a directory';
-  const message = err instanceof Error ? err.message : String(err);
-  return `not a readable MaxMind DB file (${message})`;
 }

@@ -5,6 +5,7 @@ import { buildReport } from '../../analysis/build-report.js';
 import { applyWindow } from '../../analysis/window.js';
 import { replay } from '../../pipeline/replay.js';
 import { deliverReport, outputOptions, planOutput, readOutputArgs, windowScan, type OutputArgs } from '../audit-output.js';
+import { checkGeoIpFiles } from '../../enrich/check-geoip-files.js';
 import { collectGarbage } from '../collect-garbage.js';
 import { createProgress } from '../progress.js';
 import { pathsPositional, readReplayArgs, replayOptions, type ReplayArgs } from '../options.js';
@@ -44,10 +45,12 @@ export async function runAudit(args: AuditArgs, io: CommandIo): Promise<CommandR
   const inputs = await loadInputs(config, args.rotated, io);
   const problems: Error[] = inputs.problems;
   warnings.push(...inputs.warnings);
-  // GeoIP is opened once the logs are read (below), but a database named that cannot be read fails now.
-  const geoip = args.geoip ? await import('../../enrich/geoip.js') : undefined;
+  // GeoIP databases are opened once the logs are read (below); one named that cannot be read
+  // fails now. The module (the mmdb reader) loads meanwhile.
   const geoFiles = { database: args.geoipDb, asnDatabase: args.asnDb };
-  await geoip?.checkGeoIpFiles(geoFiles);
+  if (args.geoip) await checkGeoIpFiles(geoFiles);
+  const geoipModule = args.geoip ? import('../../enrich/geoip.js') : undefined;
+  geoipModule?.catch(() => undefined);
 
   const allFiles = inputs.files;
   // --since/--until (#8): skip files that end long before the window, stop past its end.
@@ -75,6 +78,7 @@ export async function runAudit(args: AuditArgs, io: CommandIo): Promise<CommandR
   // GeoIP feeds the analysis itself (countries per username, ASN groups), not only the ips (#6).
   // Every address is looked up at once and the databases closed: they are not in memory
   // during the scan nor under the report's structures (#4).
+  const geoip = geoipModule === undefined ? undefined : await geoipModule;
   const opened = geoip === undefined ? undefined : await geoip.openGeoIp(geoFiles);
   if (opened !== undefined) warnings.push(...opened.warnings);
   const geo = opened === undefined ? undefined : geoip!.settleGeoIp(opened, windowed.hits.ids);

@@ -12,13 +12,13 @@ import {
   BUNDLED_DATABASE,
   BUNDLED_KEYWORD,
   bundledDatabasePath,
-  checkGeoIpFiles,
   enrichReport,
   lookupKey,
   openGeoIp,
   readGeoRecord,
   settleGeoIp,
 } from '../../../src/enrich/geoip.js';
+import { checkGeoIpFiles } from '../../../src/enrich/check-geoip-files.js';
 import { StringTable } from '../../../src/pipeline/hit-store.js';
 import type { GeoIp } from '../../../src/enrich/geoip.js';
 import { ConfigError } from '../../../src/errors.js';
