@@ -54,7 +54,6 @@ export interface GeoIp {
   close(): void;
 }
 
-
 /** Options of openGeoIp. */
 export interface OpenGeoIpOptions {
   /** `--geoip-db`: a GeoLite2 Country/City, GeoLite2 ASN or ip-location-db mmdb, or BUNDLED_KEYWORD. */
@@ -202,7 +201,6 @@ export function settleGeoIp(geo: GeoIp, ids: IdTable): SettledGeoIp {
     },
   };
 }
-
 
 /** One opened database behind a common lookup on canonical keys. */
 interface Source {

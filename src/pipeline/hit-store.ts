@@ -1,7 +1,8 @@
 // The hits of a scan or a replay in columns: one typed array per field, ids and usernames
 // interned into dense indices of the store. Analyses key typed arrays by id index instead
-// of hashing strings, a hit costs ~30 bytes instead of an object, and a file's store
-// crosses a worker_threads boundary as a few transferred buffers.
+// of hashing strings, a hit costs ~30 bytes instead of an object. A file's scan fills a
+// FileHits, which crosses a worker_threads boundary as a few transferred buffers; HitStore
+// holds a run's hits merged.
 import { dottedQuad } from '../enrich/dotted-quad.js';
 import type { Outcome } from '../jail/simulate.js';
 import type { EpochMs, Hit, HitKind } from '../types.js';
@@ -199,8 +200,8 @@ export interface FileHits extends FileHitColumns {}
  * One file's hits as its scan collects them, until the merge (HitStore.append). At the end
  * of a scan every file's hits are held next to the merged store: finished (exact-size) and
  * without the two columns the merge fills itself, a file's hit takes 23 bytes there instead
- * of 28 to 56 (a grown store is up to half empty): about -15 MB of peak RSS on the bench
- * corpus and twice that on one twice as long (#4).
+ * of 28 to 56 (a grown store is up to half empty). Peak RSS on the bench corpus: -6 MB, and
+ * -21 MB on one twice as long (#4).
  */
 export class FileHits {
   length = 0;

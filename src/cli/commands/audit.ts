@@ -4,8 +4,9 @@
 import { buildReport } from '../../analysis/build-report.js';
 import { applyWindow } from '../../analysis/window.js';
 import { replay } from '../../pipeline/replay.js';
-import { deliverReport, outputOptions, planOutput, readOutputArgs, windowScan, type OutputArgs } from '../audit-output.js';
 import { checkGeoIpFiles } from '../../enrich/check-geoip-files.js';
+import type { SettledGeoIp } from '../../enrich/geoip.js';
+import { deliverReport, outputOptions, planOutput, readOutputArgs, windowScan, type OutputArgs } from '../audit-output.js';
 import { collectGarbage } from '../collect-garbage.js';
 import { createProgress } from '../progress.js';
 import { pathsPositional, readReplayArgs, replayOptions, type ReplayArgs } from '../options.js';
@@ -78,11 +79,14 @@ export async function runAudit(args: AuditArgs, io: CommandIo): Promise<CommandR
   // GeoIP feeds the analysis itself (countries per username, ASN groups), not only the ips (#6).
   // Every address is looked up at once and the databases closed: they are not in memory
   // during the scan nor under the report's structures (#4).
-  const geoip = geoipModule === undefined ? undefined : await geoipModule;
-  const opened = geoip === undefined ? undefined : await geoip.openGeoIp(geoFiles);
-  if (opened !== undefined) warnings.push(...opened.warnings);
-  const geo = opened === undefined ? undefined : geoip!.settleGeoIp(opened, windowed.hits.ids);
-  if (geo !== undefined) collectGarbage();
+  let geo: SettledGeoIp | undefined;
+  if (geoipModule !== undefined) {
+    const geoip = await geoipModule;
+    const opened = await geoip.openGeoIp(geoFiles);
+    warnings.push(...opened.warnings);
+    geo = geoip.settleGeoIp(opened, windowed.hits.ids);
+    collectGarbage();
+  }
   let report = buildReport(
     windowed,
     config.jails.map((j) => j.spec),
