@@ -26,34 +26,43 @@ interface Parts {
 
 /** Chooses the most compact unambiguous form for `times` as formatted by `formatTime`. */
 export function makeTimeDisplay(times: readonly EpochMs[], formatTime: (ms: EpochMs) => string): TimeDisplay {
-  const cache = new Map<EpochMs, string>();
-  const format = (ms: EpochMs): string => {
-    let s = cache.get(ms);
-    if (s === undefined) {
-      s = formatTime(ms);
-      cache.set(ms, s);
+  // Each distinct time is formatted and parsed once: a table shows thousands of times, most
+  // of them twice (the set chosen here, then each cell), and many alike.
+  const cache = new Map<EpochMs, { raw: string; parts: Parts | undefined }>();
+  const read = (ms: EpochMs): { raw: string; parts: Parts | undefined } => {
+    let known = cache.get(ms);
+    if (known === undefined) {
+      const raw = formatTime(ms);
+      known = { raw, parts: parseIso(raw) };
+      cache.set(ms, known);
     }
-    return s;
+    return known;
   };
   const parsed: Parts[] = [];
   for (const ms of times) {
-    const p = parseIso(format(ms));
+    const p = read(ms).parts;
     if (p === undefined) {
       // Not the ISO shape we know: show exactly what the caller formats.
-      return { show: (t) => forTerminal(format(t)), note: undefined };
+      return { show: (t) => forTerminal(read(t).raw), note: undefined };
     }
     parsed.push(p);
   }
   const first = parsed[0];
   const sameOffset = first !== undefined && parsed.every((p) => p.offset === first.offset);
   const sameYear = first !== undefined && parsed.every((p) => p.year === first.year);
+  const shown = new Map<EpochMs, string>();
   const show = (ms: EpochMs): string => {
-    const raw = format(ms);
-    const p = parseIso(raw);
-    if (p === undefined) return forTerminal(raw);
-    const date = sameYear && p.year === first?.year ? `${MONTHS[Number(p.month) - 1] ?? p.month} ${p.day}` : `${p.year}-${p.month}-${p.day}`;
-    const offset = sameOffset && p.offset === first?.offset ? '' : p.offset;
-    return `${date} ${p.clock}${offset}`;
+    let text = shown.get(ms);
+    if (text !== undefined) return text;
+    const { raw, parts: p } = read(ms);
+    if (p === undefined) text = forTerminal(raw);
+    else {
+      const date = sameYear && p.year === first?.year ? `${MONTHS[Number(p.month) - 1] ?? p.month} ${p.day}` : `${p.year}-${p.month}-${p.day}`;
+      const offset = sameOffset && p.offset === first?.offset ? '' : p.offset;
+      text = `${date} ${p.clock}${offset}`;
+    }
+    shown.set(ms, text);
+    return text;
   };
   let note: string | undefined;
   if (first !== undefined) {

@@ -54,6 +54,16 @@ describe('makeTimeDisplay', () => {
     assert.equal(d.show(t2 + 3_600_000), '2025-01-01 00:00:00');
   });
 
+  it('formats and reads each distinct time once, however often it is shown', () => {
+    const calls: number[] = [];
+    const fmt = atOffset(60);
+    const d = makeTimeDisplay([t1, t2, t1], (ms) => (calls.push(ms), fmt(ms)));
+    for (let k = 0; k < 3; k++) assert.equal(d.show(t1), 'Jan 02 04:04:05');
+    assert.equal(d.show(t2 + 3_600_000), '2025-01-01 00:00:00');
+    assert.equal(d.show(t2 + 3_600_000), '2025-01-01 00:00:00');
+    assert.deepEqual(calls, [t1, t2, t2 + 3_600_000]);
+  });
+
   it('keeps the year when times span years, the offset note when shared', () => {
     const d = makeTimeDisplay([t1, t3], atOffset(0)); // 2024 and 2025 in UTC
     assert.equal(d.show(t1), '2024-01-02 03:04:05');
