@@ -93,6 +93,8 @@ export async function runAudit(args: AuditArgs, io: CommandIo): Promise<CommandR
     { geo, counting: args.counting },
   );
   if (output.window.since !== undefined || output.window.until !== undefined) report = { ...report, window: output.window };
+  // The analyses' tallies are dead now: gone before the output is rendered on top of them.
+  collectGarbage();
 
   const delivered = await deliverReport(report, args, output, {
     outcome: windowed,
