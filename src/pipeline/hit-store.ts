@@ -193,29 +193,18 @@ export interface PackedFileHits extends FileHitColumns {
   texts: [number, string][] | undefined;
 }
 
-// The class declares its columns through this merged interface (assigned in the constructor).
-export interface FileHits extends FileHitColumns {}
+// The base class declares its columns through this merged interface (assigned in its constructor).
+interface HitRows extends FileHitColumns {}
 
-/**
- * One file's hits as its scan collects them, until the merge (HitStore.append). At the end
- * of a scan every file's hits are held next to the merged store: finished (exact-size) and
- * without the two columns the merge fills itself, a file's hit takes 23 bytes there instead
- * of 28 to 56 (a grown store is up to half empty). Peak RSS on the bench corpus: -6 MB, and
- * -21 MB on one twice as long (#4).
- */
-export class FileHits {
+/** What a file's hits and a merged store share: six columns, the string tables, raw lines. */
+abstract class HitRows {
   length = 0;
   readonly ids: StringTable;
   readonly users: StringTable;
   /** Raw lines kept for some hits (timeline), by row. */
   texts: Map<number, string> | undefined;
 
-  constructor(
-    /** Index of the file in the run's file list. */
-    readonly file: number,
-    capacity = INITIAL_CAPACITY,
-    tables?: { ids: StringTable; users: StringTable },
-  ) {
+  constructor(capacity: number, tables: { ids: StringTable; users: StringTable } | undefined) {
     const n = Math.max(1, capacity);
     this.time = new Float64Array(n);
     this.jail = new Uint16Array(n);
@@ -228,10 +217,52 @@ export class FileHits {
     this.texts = undefined;
   }
 
+  /** Takes over the shared columns of `from` as they are (its first `length` rows). */
+  protected takeColumns(from: FileHitColumns, length: number): void {
+    this.length = length;
+    this.time = from.time;
+    this.jail = from.jail;
+    this.kind = from.kind;
+    this.id = from.id;
+    this.user = from.user;
+    this.line = from.line;
+  }
+
+  /** New shared columns of `capacity` rows holding the current ones: grown, or cut to `length`. */
+  protected resizeColumns(capacity: number): void {
+    const n = this.length;
+    const fit = <T extends Float64Array | Uint32Array | Uint16Array | Uint8Array>(a: T): T =>
+      capacity > a.length ? grown(a, capacity) : (a.slice(0, n) as T);
+    this.time = fit(this.time);
+    this.jail = fit(this.jail);
+    this.kind = fit(this.kind);
+    this.id = fit(this.id);
+    this.user = fit(this.user);
+    this.line = fit(this.line);
+  }
+}
+
+/**
+ * One file's hits as its scan collects them, until the merge (HitStore.append). At the end
+ * of a scan every file's hits are held next to the merged store: finished (exact-size) and
+ * without the two columns the merge fills itself, a file's hit takes 23 bytes there instead
+ * of 28 to 56 (a grown store is up to half empty). Peak RSS on the bench corpus: -6 MB, and
+ * -21 MB on one twice as long (#4).
+ */
+export class FileHits extends HitRows {
+  constructor(
+    /** Index of the file in the run's file list. */
+    readonly file: number,
+    capacity = INITIAL_CAPACITY,
+    tables?: { ids: StringTable; users: StringTable },
+  ) {
+    super(capacity, tables);
+  }
+
   /** Appends a hit (`kind`: FAILURE or SUCCESS) at `line`, interning its id and user; `text`, the raw line, is kept as a flat copy. */
   push(jail: number, kind: number, id: string, user: string | undefined, time: EpochMs, line: number, text?: string): void {
     const i = this.length;
-    if (i === this.time.length) this.#resize(Math.max(INITIAL_CAPACITY, i * 2));
+    if (i === this.time.length) this.resizeColumns(Math.max(INITIAL_CAPACITY, i * 2));
     this.time[i] = time;
     this.jail[i] = jail;
     this.kind[i] = kind;
@@ -244,7 +275,7 @@ export class FileHits {
 
   /** Cuts the columns to the hits held: the scan is over. */
   finish(): void {
-    if (this.length < this.time.length) this.#resize(this.length);
+    if (this.length < this.time.length) this.resizeColumns(this.length);
   }
 
   /** The finished columns themselves plus the string tables; list `transferList(p)` to move them. */
@@ -268,28 +299,9 @@ export class FileHits {
   /** Rebuilds packed hits; the string tables adopt the packed values (cloned, distinct). */
   static unpack(p: PackedFileHits): FileHits {
     const f = new FileHits(p.file, 0, { ids: new StringTable(true, p.ids), users: new StringTable(false, p.users) });
-    f.length = p.length;
-    f.time = p.time;
-    f.jail = p.jail;
-    f.kind = p.kind;
-    f.id = p.id;
-    f.user = p.user;
-    f.line = p.line;
+    f.takeColumns(p, p.length);
     if (p.texts !== undefined) f.texts = new Map(p.texts);
     return f;
-  }
-
-  // New columns of `capacity` rows holding the current ones: grown, or cut to `length`.
-  #resize(capacity: number): void {
-    const n = this.length;
-    const fit = <T extends Float64Array | Uint32Array | Uint16Array | Uint8Array>(a: T): T =>
-      capacity > a.length ? grown(a, capacity) : (a.slice(0, n) as T);
-    this.time = fit(this.time);
-    this.jail = fit(this.jail);
-    this.kind = fit(this.kind);
-    this.id = fit(this.id);
-    this.user = fit(this.user);
-    this.line = fit(this.line);
   }
 }
 
@@ -308,30 +320,16 @@ function flatCopy(text: string): string {
   return (' ' + text).slice(1);
 }
 
-// The class declares its columns through this merged interface (assigned in the constructor).
+// The class declares its own two columns through this merged interface (assigned in the constructor).
 export interface HitStore extends HitColumns {}
 
 /** Hits in columns (HitColumns), `length` rows of them; the arrays may be longer. */
-export class HitStore {
-  length = 0;
-  readonly ids: StringTable;
-  readonly users: StringTable;
-  /** Raw lines kept for some hits (timeline), by row. */
-  texts: Map<number, string> | undefined;
-
+export class HitStore extends HitRows {
   constructor(capacity = INITIAL_CAPACITY, tables?: { ids: StringTable; users: StringTable }) {
+    super(capacity, tables);
     const n = Math.max(1, capacity);
-    this.time = new Float64Array(n);
-    this.jail = new Uint16Array(n);
-    this.kind = new Uint8Array(n);
-    this.id = new Uint32Array(n);
-    this.user = new Uint32Array(n);
     this.file = new Uint32Array(n);
-    this.line = new Uint32Array(n);
     this.outcome = new Uint8Array(n);
-    this.ids = tables?.ids ?? new StringTable(true);
-    this.users = tables?.users ?? new StringTable();
-    this.texts = undefined;
   }
 
   /** Appends a hit with already interned id and user code; returns its row. */
@@ -516,13 +514,7 @@ export class HitStore {
     hits.finish();
     const n = hits.length;
     const s = new HitStore(0, { ids: hits.ids, users: hits.users });
-    s.length = n;
-    s.time = hits.time;
-    s.jail = hits.jail;
-    s.kind = hits.kind;
-    s.id = hits.id;
-    s.user = hits.user;
-    s.line = hits.line;
+    s.takeColumns(hits, n);
     s.file = new Uint32Array(Math.max(1, n)).fill(hits.file);
     s.outcome = new Uint8Array(Math.max(1, n));
     s.texts = hits.texts;
@@ -530,13 +522,8 @@ export class HitStore {
   }
 
   #grow(capacity: number): void {
-    this.time = grown(this.time, capacity);
-    this.jail = grown(this.jail, capacity);
-    this.kind = grown(this.kind, capacity);
-    this.id = grown(this.id, capacity);
-    this.user = grown(this.user, capacity);
+    this.resizeColumns(capacity);
     this.file = grown(this.file, capacity);
-    this.line = grown(this.line, capacity);
     this.outcome = grown(this.outcome, capacity);
   }
 }
