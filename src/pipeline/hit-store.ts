@@ -480,7 +480,8 @@ export class HitStore extends HitRows {
 
   /**
    * Appends a file's hits, re-coding its ids and usernames into this store's tables (one
-   * lookup per distinct string, not per row); their outcomes start at OUTCOME_NONE.
+   * lookup per distinct string, not per row); their outcomes are OUTCOME_NONE (rows past
+   * `length` are never written: a new or grown column is zeros there).
    */
   append(other: FileHits): void {
     const idMap = new Uint32Array(other.ids.size);
@@ -495,7 +496,6 @@ export class HitStore extends HitRows {
     this.kind.set(other.kind.subarray(0, n), base);
     this.file.fill(other.file, base, base + n);
     this.line.set(other.line.subarray(0, n), base);
-    this.outcome.fill(OUTCOME_NONE, base, base + n);
     for (let k = 0; k < n; k++) {
       this.id[base + k] = idMap[other.id[k]!]!;
       this.user[base + k] = userMap[other.user[k]!]!;

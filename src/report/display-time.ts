@@ -16,6 +16,13 @@ export interface TimeDisplay {
   note: string | undefined;
 }
 
+// A time as the caller formats it, read back, and its text once shown.
+interface Seen {
+  raw: string;
+  parts: Parts | undefined;
+  shown: string | undefined;
+}
+
 interface Parts {
   year: string;
   month: string;
@@ -26,15 +33,15 @@ interface Parts {
 
 /** Chooses the most compact unambiguous form for `times` as formatted by `formatTime`. */
 export function makeTimeDisplay(times: readonly EpochMs[], formatTime: (ms: EpochMs) => string): TimeDisplay {
-  // Each distinct time is formatted and parsed once: a table shows thousands of times, most
-  // of them twice (the set chosen here, then each cell), and many alike.
-  const cache = new Map<EpochMs, { raw: string; parts: Parts | undefined }>();
-  const read = (ms: EpochMs): { raw: string; parts: Parts | undefined } => {
-    let known = cache.get(ms);
+  // Each distinct time is formatted, parsed and shown once: a table shows thousands of times,
+  // most of them twice (the set chosen here, then each cell), and many alike.
+  const seen = new Map<EpochMs, Seen>();
+  const read = (ms: EpochMs): Seen => {
+    let known = seen.get(ms);
     if (known === undefined) {
       const raw = formatTime(ms);
-      known = { raw, parts: parseIso(raw) };
-      cache.set(ms, known);
+      known = { raw, parts: parseIso(raw), shown: undefined };
+      seen.set(ms, known);
     }
     return known;
   };
@@ -50,19 +57,14 @@ export function makeTimeDisplay(times: readonly EpochMs[], formatTime: (ms: Epoc
   const first = parsed[0];
   const sameOffset = first !== undefined && parsed.every((p) => p.offset === first.offset);
   const sameYear = first !== undefined && parsed.every((p) => p.year === first.year);
-  const shown = new Map<EpochMs, string>();
   const show = (ms: EpochMs): string => {
-    let text = shown.get(ms);
-    if (text !== undefined) return text;
-    const { raw, parts: p } = read(ms);
-    if (p === undefined) text = forTerminal(raw);
-    else {
-      const date = sameYear && p.year === first?.year ? `${MONTHS[Number(p.month) - 1] ?? p.month} ${p.day}` : `${p.year}-${p.month}-${p.day}`;
-      const offset = sameOffset && p.offset === first?.offset ? '' : p.offset;
-      text = `${date} ${p.clock}${offset}`;
-    }
-    shown.set(ms, text);
-    return text;
+    const known = read(ms);
+    if (known.shown !== undefined) return known.shown;
+    const p = known.parts;
+    if (p === undefined) return (known.shown = forTerminal(known.raw));
+    const date = sameYear && p.year === first?.year ? `${MONTHS[Number(p.month) - 1] ?? p.month} ${p.day}` : `${p.year}-${p.month}-${p.day}`;
+    const offset = sameOffset && p.offset === first?.offset ? '' : p.offset;
+    return (known.shown = `${date} ${p.clock}${offset}`);
   };
   let note: string | undefined;
   if (first !== undefined) {
