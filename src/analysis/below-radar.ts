@@ -45,6 +45,10 @@ export interface BelowRadarOptions {
 }
 
 const KINDS: readonly Kind[] = ['net', 'asn', 'username'];
+// Shared by every row that has nothing there (most groups of a spread-out botnet): rows are
+// read-only to the renderers, and with a million addresses an object or array per row adds up.
+const NO_NAMES = Object.freeze([]) as unknown as string[];
+const NOT_CAUGHT: ReportRadarGroup['caught'] = Object.freeze({ jails: NO_NAMES, bans: 0, firstBan: undefined, blocked: 0, addresses: 0 });
 const NET = 0;
 const ASN = 1;
 const USERNAME = 2;
@@ -124,6 +128,7 @@ export class RadarTally {
   readonly #asnGroup: Int32Array;
   readonly #userGroup: Int32Array;
   readonly #v4Index = new Map<number, number>();
+  readonly #lists = new Map<string, string[]>();
   readonly #netIndex = new Map<string, number>();
   readonly #asnIndex = new Map<number, number>();
 
@@ -287,8 +292,11 @@ export class RadarTally {
   // Address c joined group g: its network and ASN are the group's too.
   #joined(g: number, c: number): void {
     this.#ipCount[g]!++;
-    if (this.#netGroup[c]! >= 0) this.#nets.add(g, this.#netGroup[c]!);
-    if (this.#asnGroup[c]! >= 0) this.#asns.add(g, this.#asnGroup[c]!);
+    // A network group is its own one network, an ASN group its own one ASN (see #toRow): those
+    // pairs would be half of each table, one per group, and say nothing.
+    const kind = this.#kind[g]!;
+    if (kind !== NET && this.#netGroup[c]! >= 0) this.#nets.add(g, this.#netGroup[c]!);
+    if (kind !== ASN && this.#asnGroup[c]! >= 0) this.#asns.add(g, this.#asnGroup[c]!);
   }
 
   // Attempts per address of group g, addresses in first-seen order.
@@ -357,8 +365,13 @@ export class RadarTally {
   #toRow(g: number, v: Verdict | undefined, jails: readonly JailSpec[], countriesOf: (codes: readonly number[]) => string[]): ReportRadarGroup {
     const geo = this.#geo;
     const userValues = this.#rows.users.values;
-    const groupAsns = this.#asns.entries(g);
-    const oneAsn = groupAsns.length === 1 ? this.#asn[groupAsns[0]![0]] : undefined;
+    const kind = this.#kind[g]!;
+    let oneAsn: number | undefined;
+    if (kind === ASN) oneAsn = this.#asn[g];
+    else {
+      const groupAsns = this.#asns.entries(g);
+      if (groupAsns.length === 1) oneAsn = this.#asn[groupAsns[0]![0]];
+    }
     let org: string | undefined;
     let maxPerAddress = 0;
     const ips: number[] = [];
@@ -370,28 +383,43 @@ export class RadarTally {
         if (info?.org !== undefined && info.asn === oneAsn) org = info.org;
       }
     });
+    const usernames = this.#users.top(g, USERNAMES_PER_GROUP, (u) => userValues[u - 1]!);
     return {
-      kind: KINDS[this.#kind[g]!]!,
+      kind: KINDS[kind]!,
       key: this.#key[g]!,
       asn: oneAsn,
       org,
-      countries: countriesOf(ips),
+      countries: this.#sharedList(countriesOf(ips)),
       addresses: this.#ipCount[g]!,
       attempts: this.#attempts[g]!,
       maxPerAddress,
-      networks: this.#nets.size(g),
-      usernames: this.#users.top(g, USERNAMES_PER_GROUP, (u) => userValues[u - 1]!),
+      networks: kind === NET ? 1 : this.#nets.size(g),
+      usernames: usernames.length === 0 ? NO_NAMES : usernames,
       distinctUsernames: this.#users.size(g),
       first: this.#first[g]!,
       last: this.#last[g]!,
-      caught: {
-        jails: v === undefined ? [] : [...v.jails].sort((a, b) => a - b).map((j) => jails[j]!.name),
-        bans: v?.bans ?? 0,
-        firstBan: v?.firstBan,
-        blocked: v?.blocked ?? 0,
-        addresses: v?.blockedIps.size ?? 0,
-      },
+      caught:
+        v === undefined
+          ? NOT_CAUGHT
+          : {
+              jails: [...v.jails].sort((a, b) => a - b).map((j) => jails[j]!.name),
+              bans: v.bans,
+              firstBan: v.firstBan,
+              blocked: v.blocked,
+              addresses: v.blockedIps.size,
+            },
     };
+  }
+
+  // One array per distinct list of countries: rows (hundreds of thousands with a big botnet)
+  // mostly repeat a few lists, and an array each would weigh more than the row's numbers.
+  #sharedList(list: string[]): string[] {
+    if (list.length === 0) return NO_NAMES;
+    const key = list.join('\n');
+    const known = this.#lists.get(key);
+    if (known !== undefined) return known;
+    this.#lists.set(key, list);
+    return list;
   }
 }
 

@@ -87,3 +87,64 @@ test('issue-4: a plain and an IPv4-mapped address of one /24 are one network', (
   const r = findBelowRadar(HitStore.from(hits, hits.map(() => 'counted' as const)), [spec('a')], new Set());
   assert.deepEqual(r.networks.map((g) => [g.key, g.addresses, g.attempts]), [['192.0.2.0/24', 3, 3]]);
 });
+
+test('issue-4: rows of a spread-out botnet share their empty and repeated lists, read-only', () => {
+  // Three /24 networks of two never-banned addresses each (one try each, no username), all in
+  // one country: three listed rows that differ only in their numbers. With hundreds of
+  // thousands of such rows, an array or object each for the same content adds up.
+  const hits: Hit[] = [];
+  let line = 0;
+  for (const net of ['192.0.2', '198.51.100', '203.0.113']) {
+    for (const host of [1, 2]) hits.push({ jail: 0, kind: 'failure', id: `${net}.${host}`, time: T + line * 60_000, user: undefined, file: 0, line: ++line });
+  }
+  const store = HitStore.from(hits, hits.map(() => 'counted' as const));
+  const geo = byIdCode(store, (ip) => ({ country: ip.startsWith('203.') ? 'YY' : 'ZZ' }));
+  const r = findBelowRadar(store, [spec('postfix-sasl', 5)], new Set(), { geo });
+  const [a, b, c] = r.networks;
+  assert.deepEqual(
+    r.networks.map((g) => [g.key, g.networks, g.countries, g.usernames, g.caught]),
+    [
+      ['192.0.2.0/24', 1, ['ZZ'], [], { jails: [], bans: 0, firstBan: undefined, blocked: 0, addresses: 0 }],
+      ['198.51.100.0/24', 1, ['ZZ'], [], { jails: [], bans: 0, firstBan: undefined, blocked: 0, addresses: 0 }],
+      ['203.0.113.0/24', 1, ['YY'], [], { jails: [], bans: 0, firstBan: undefined, blocked: 0, addresses: 0 }],
+    ],
+  );
+  assert.equal(a!.countries, b!.countries, 'one array for one list of countries');
+  assert.notEqual(a!.countries, c!.countries);
+  assert.equal(a!.usernames, b!.usernames);
+  assert.equal(a!.caught, c!.caught, 'one verdict object for every group no jail would have caught');
+  assert.equal(a!.caught.jails, a!.usernames);
+  // Shared, so frozen: a renderer that sorted one in place would change them all.
+  assert.throws(() => (a!.usernames as string[]).push('x'), TypeError);
+  assert.throws(() => {
+    (a!.caught as { bans: number }).bans = 1;
+  }, TypeError);
+});
+
+test('issue-4: an ASN group is its own one ASN, a network its own one network, without pairs for either', () => {
+  // Two networks in AS64500 (one of them also with an address in AS64501), and one network
+  // in AS64501 alone: the ASN rows count their networks, the network rows their one ASN (or
+  // none when they span two), each network row one network.
+  const hits: Hit[] = [];
+  const ids = ['192.0.2.1', '192.0.2.2', '198.51.100.1', '198.51.100.2', '198.51.100.3', '203.0.113.1', '203.0.113.2'];
+  const asnOf = (ip: string): number => (ip === '198.51.100.3' || ip.startsWith('203.') ? 64501 : 64500);
+  ids.forEach((id, k) => hits.push({ jail: 0, kind: 'failure', id, time: T + k * 60_000, user: undefined, file: 0, line: k + 1 }));
+  const store = HitStore.from(hits, hits.map(() => 'counted' as const));
+  const geo = byIdCode(store, (ip) => ({ asn: asnOf(ip), org: `Org ${asnOf(ip)}` }));
+  const r = findBelowRadar(store, [spec('postfix-sasl', 50)], new Set(), { geo });
+  assert.deepEqual(
+    r.networks.map((g) => [g.key, g.networks, g.asn, g.org]),
+    [
+      ['198.51.100.0/24', 1, undefined, undefined],
+      ['192.0.2.0/24', 1, 64500, 'Org 64500'],
+      ['203.0.113.0/24', 1, 64501, 'Org 64501'],
+    ],
+  );
+  assert.deepEqual(
+    r.asns.map((g) => [g.key, g.networks, g.asn, g.org, g.addresses]),
+    [
+      ['AS64500', 2, 64500, 'Org 64500', 4],
+      ['AS64501', 2, 64501, 'Org 64501', 3],
+    ],
+  );
+});

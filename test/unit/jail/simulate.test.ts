@@ -247,3 +247,26 @@ test('invalid parameters and times are rejected', () => {
   assert.throws(() => createJailSimulator(params({ counting: 'window', maxretry: 1e6 })), RangeError);
   assert.throws(() => createJailSimulator(params()).add(Number.NaN, IP), RangeError);
 });
+
+test('issue-4: finish() tallies are a snapshot, built once when read, for coded and text ids alike', () => {
+  const codes = ['198.51.100.1', '198.51.100.2'];
+  const sim = createJailSimulator(params({ maxretry: 2, codes }));
+  sim.addCoded(at(0), 0);
+  sim.add(at(1), '203.0.113.5'); // known by its text only
+  sim.addCoded(at(2), 0); // 2nd failure: banned
+  sim.addCoded(at(3), 0); // blocked
+  const r = sim.finish();
+  // Fed after finish(): the earlier result does not move.
+  sim.addCoded(at(4), 1);
+  sim.add(at(5), '203.0.113.5');
+  const tallies = r.tallies;
+  assert.equal(r.tallies, tallies, 'built once');
+  assert.deepEqual([...tallies], [
+    ['198.51.100.1', { counted: 2, blocked: 1, ignored: 0, bans: 1, duringBan: 1 }],
+    ['203.0.113.5', { counted: 1, blocked: 0, ignored: 0, bans: 0, duringBan: 0 }],
+  ]);
+  // A plain data property to whoever copies the result.
+  assert.deepEqual(structuredClone(r).tallies, tallies);
+  assert.ok(Object.keys(r).includes('tallies'));
+  assert.deepEqual([...sim.finish().tallies.keys()], ['198.51.100.1', '203.0.113.5', '198.51.100.2']);
+});
