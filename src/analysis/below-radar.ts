@@ -10,6 +10,7 @@ import type { CountingMode, EpochMs, JailSpec, ReportBelowRadar, ReportRadarGrou
 import { countryCounter, hitIndex, type NameCodes } from './hit-index.js';
 import { PairCounts } from './pair-counts.js';
 import { scanRows } from './scan-rows.js';
+import { NO_NAMES, SharedLists } from './shared-lists.js';
 import { compareText } from '../compare-text.js';
 
 /** What the caller knows about an address, by id code. */
@@ -45,9 +46,8 @@ export interface BelowRadarOptions {
 }
 
 const KINDS: readonly Kind[] = ['net', 'asn', 'username'];
-// Shared by every row that has nothing there (most groups of a spread-out botnet): rows are
-// read-only to the renderers, and with a million addresses an object or array per row adds up.
-const NO_NAMES = Object.freeze([]) as unknown as string[];
+// The verdict of every group no jail would have caught (most groups of a spread-out botnet),
+// shared as the lists are (shared-lists.ts).
 const NOT_CAUGHT: ReportRadarGroup['caught'] = Object.freeze({ jails: NO_NAMES, bans: 0, firstBan: undefined, blocked: 0, addresses: 0 });
 const NET = 0;
 const ASN = 1;
@@ -128,7 +128,7 @@ export class RadarTally {
   readonly #asnGroup: Int32Array;
   readonly #userGroup: Int32Array;
   readonly #v4Index = new Map<number, number>();
-  readonly #lists = new Map<string, string[]>();
+  readonly #countryLists = new SharedLists();
   readonly #netIndex = new Map<string, number>();
   readonly #asnIndex = new Map<number, number>();
 
@@ -389,7 +389,7 @@ export class RadarTally {
       key: this.#key[g]!,
       asn: oneAsn,
       org,
-      countries: this.#sharedList(countriesOf(ips)),
+      countries: this.#countryLists.get(countriesOf(ips)),
       addresses: this.#ipCount[g]!,
       attempts: this.#attempts[g]!,
       maxPerAddress,
@@ -409,17 +409,6 @@ export class RadarTally {
               addresses: v.blockedIps.size,
             },
     };
-  }
-
-  // One array per distinct list of countries: rows (hundreds of thousands with a big botnet)
-  // mostly repeat a few lists, and an array each would weigh more than the row's numbers.
-  #sharedList(list: string[]): string[] {
-    if (list.length === 0) return NO_NAMES;
-    const key = list.join('\n');
-    const known = this.#lists.get(key);
-    if (known !== undefined) return known;
-    this.#lists.set(key, list);
-    return list;
   }
 }
 

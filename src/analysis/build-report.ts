@@ -13,6 +13,7 @@ import { filesSpan } from './files-span.js';
 import { compareText } from '../compare-text.js';
 import { byIdCode, hitIndex } from './hit-index.js';
 import { TopNames } from './pair-counts.js';
+import { NO_NAMES, SharedLists } from './shared-lists.js';
 import { FailedNames, scanRows } from './scan-rows.js';
 import { AccountTally, UsernameCounter } from './usernames.js';
 
@@ -31,7 +32,6 @@ export interface BuildReportOptions {
 
 /** Most-tried usernames kept per address. */
 const USERNAMES_PER_IP = 10;
-const NO_NAMES: readonly string[] = Object.freeze([]);
 
 // State of an address's current line: the strongest outcome any jail gave it.
 const LINE_IGNORED = 1;
@@ -109,7 +109,9 @@ export function buildReport(outcome: ReplayOutcome, jails: JailSpec[], opts: Bui
   const reportIps: ReportIp[] = [];
   // Per id code: its row of the report, if any.
   const reported = new Array<ReportIp | undefined>(nIds);
-  const jailSets = new Map<string, string[]>();
+  // One array per set of jails, not per address: with a million addresses the arrays
+  // (each with room for 17 names) would weigh ~90 MB.
+  const jailLists = new SharedLists();
   const { counted, blocked, jailSeen } = tally;
   let blockedTotal = 0;
   for (let c = 0; c < nIds; c++) {
@@ -119,14 +121,8 @@ export function buildReport(outcome: ReplayOutcome, jails: JailSpec[], opts: Bui
     const ip = ids[c]!;
     const bans = bansOf[c];
     const where = geoOf?.(c);
-    let jailNames: string[] = [];
+    const jailNames: string[] = [];
     for (let j = 0; j < jails.length; j++) if (jailSeen[j * nIds + c] === 1) jailNames.push(jails[j]!.name);
-    // One array per set of jails, not per address: with a million addresses the arrays
-    // (each with room for 17 names) would weigh ~90 MB.
-    const key = jailNames.join('\n');
-    const shared = jailSets.get(key);
-    if (shared === undefined) jailSets.set(key, (jailNames = jailNames.slice()));
-    else jailNames = shared;
     const row: ReportIp = {
       ip,
       country: where?.country,
@@ -135,7 +131,7 @@ export function buildReport(outcome: ReplayOutcome, jails: JailSpec[], opts: Bui
       failures: counted[c]!,
       blocked: blocked[c]!,
       bans: bans?.count ?? 0,
-      jails: jailNames,
+      jails: jailLists.get(jailNames),
       firstBan: bans?.first,
       lastBan: bans?.last,
       first: tally.firstTime[c]!,
