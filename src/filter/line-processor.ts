@@ -69,6 +69,11 @@ export interface LineProcessor {
    * the same object on every call, overwritten by the next one: copy what you keep.
    */
   process(text: string, time: EpochMs | undefined): ProcessedLine | undefined;
+  /**
+   * process() for a dated text that still ends in its "\n" (a slice of the read chunk): the
+   * failregex buffer as it is, where process() would copy the text to append one.
+   */
+  processBuffer(buf: string, time: EpochMs): ProcessedLine | undefined;
   /** Forgets buffered lines and sessions. */
   reset(): void;
 }
@@ -97,16 +102,22 @@ class StatelessProcessor implements LineProcessor {
 
   process(text: string, time: EpochMs | undefined): ProcessedLine | undefined {
     const server = this.#server;
-    if (server !== undefined) return time === undefined ? undefined : this.#first(server, text);
+    if (server !== undefined) return time === undefined ? undefined : this.#first(server, text + '\n');
     const r = matchLine(this.filter, text, this.mode);
     if (r.status === 'failure') return { failures: r.hits.map((h) => fromHit(h, h.id)), success: undefined };
     if (r.status === 'success') return { failures: [], success: fromSuccess(r) };
     return undefined;
   }
 
-  #first(server: ServerMatcher, text: string): ProcessedLine | undefined {
+  processBuffer(buf: string, time: EpochMs): ProcessedLine | undefined {
+    const server = this.#server;
+    return server === undefined ? this.process(buf.slice(0, -1), time) : this.#first(server, buf);
+  }
+
+  // `buf`: the text plus "\n".
+  #first(server: ServerMatcher, buf: string): ProcessedLine | undefined {
     const h = this.#hit;
-    const kind = server.match(text, h);
+    const kind = server.matchBuffer(buf, h);
     if (kind === SERVER_FAILURE) {
       takeHit(this.#failure, h).nofail = h.nofail;
       return this.#failureLine;
@@ -143,6 +154,10 @@ class StatefulProcessor implements LineProcessor {
     if (this.#m.matched || (time === undefined && this.#first)) return undefined;
     const s = this.#m.success(text);
     return s.status === 'success' ? { failures: [], success: fromSuccess(s) } : undefined;
+  }
+
+  processBuffer(buf: string, time: EpochMs): ProcessedLine | undefined {
+    return this.process(buf.slice(0, -1), time);
   }
 
   reset(): void {

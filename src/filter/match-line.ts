@@ -204,8 +204,12 @@ export class ServerMatcher {
    * SERVER_NONE otherwise. Allocates nothing of its own but the `text + "\n"` buffer.
    */
   match(text: string, out: ServerHit): number {
+    return this.matchBuffer(text + '\n', out);
+  }
+
+  /** match() for a buffer that already holds the trailing "\n": nothing to copy. */
+  matchBuffer(buf: string, out: ServerHit): number {
     const cf = this.#cf;
-    const buf = text + '\n';
     if (cf.earlyIgnore && firstMatch(cf.ignoreregex, buf) >= 0) return SERVER_NONE;
     const pref = this.#pref;
     let pre: PatternPlan | undefined;

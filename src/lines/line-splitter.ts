@@ -10,8 +10,9 @@ import { isAscii, isUtf8 } from 'node:buffer';
 import type { LineGate } from '../filter/line-gate.js';
 
 /**
- * Receives one line (without its `\n` or `\r\n`) and its 1-based line number. The string
- * may share memory with its whole read chunk (~1 MiB): copy what is kept past the call.
+ * Receives one line (without its `\n` or `\r\n`; see SplitterOptions.newline) and its
+ * 1-based line number. The string may share memory with its whole read chunk (~1 MiB): copy
+ * what is kept past the call.
  */
 export type LineHandler = (line: string, lineNo: number) => void;
 
@@ -31,6 +32,12 @@ export interface SplitterOptions {
   gate?: LineGate | undefined;
   /** With a gate: the first this many lines are delivered whatever the gate says. */
   head?: number | undefined;
+  /**
+   * Deliver a line that ends in a bare `\n` inside its chunk with that `\n`: a slice of the
+   * chunk, which a caller that appends a newline anyway (a failregex buffer) then takes as it
+   * is, with no copy. Other lines (CRLF, UTF-8, carried over, the last) come without one.
+   */
+  newline?: boolean | undefined;
   /**
    * Checked after each delivered line: once aborted, nothing more is split or counted, so
    * `lines` ends at the line that was being handled, wherever the chunk ends.
@@ -62,6 +69,7 @@ export class LineSplitter {
   private readonly maxCarry: number;
   private readonly gate: LineGate | undefined;
   private readonly head: number;
+  private readonly newline: boolean;
   private readonly signal: AbortSignal | undefined;
   /** The signal was seen aborted: every later byte is ignored. */
   private halted = false;
@@ -81,6 +89,7 @@ export class LineSplitter {
     this.maxCarry = 3 * maxLength + 1;
     this.gate = opts.gate;
     this.head = opts.head ?? 0;
+    this.newline = opts.newline === true;
     this.signal = opts.signal;
   }
 
@@ -130,6 +139,7 @@ export class LineSplitter {
     // hit. Lines with bytes ≥ 0x80 are decoded and gated one by one: the latin1 text is not theirs.
     const gate = this.gate;
     const head = this.head;
+    const newline = this.newline;
     let hit = gate === undefined ? 0 : gate.next(text, start);
     if (hit === -1) hit = length;
     // Bounds of the last ASCII line delivered from this chunk (-1: none, or a later UTF-8 one).
@@ -149,7 +159,7 @@ export class LineSplitter {
           lastFrom = start;
           lastTo = end;
           // A hit at the newline itself cannot be a literal's (none holds one): harmless.
-          if ((hit <= nl || lineNo <= head) && !this.#deliver(text.slice(start, end), lineNo)) {
+          if ((hit <= nl || lineNo <= head) && !this.#deliver(text.slice(start, newline && end === nl ? nl + 1 : end), lineNo)) {
             return this.keepLast(text, lastFrom, lastTo);
           }
         }

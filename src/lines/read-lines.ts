@@ -23,6 +23,8 @@ export interface ReadLinesOptions {
   gate?: LineGate | undefined;
   /** With a gate: always deliver the first this many lines. */
   head?: number | undefined;
+  /** Deliver lines with their `\n` where the chunk allows (see SplitterOptions.newline). */
+  newline?: boolean | undefined;
   /** After each chunk and at the end: lines counted so far and decoded bytes read so far. */
   onChunk?: ((lines: number, chars: number) => void) | undefined;
 }
@@ -56,7 +58,7 @@ class HandlerFailure extends Error {
  * read at that line (`lines` counts up to it), one between calls at the next chunk.
  */
 export async function readLines(file: SourceFile, onLine: LineHandler, opts: ReadLinesOptions = {}): Promise<ReadResult> {
-  const splitter = new LineSplitter(onLine, opts.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH, { gate: opts.gate, head: opts.head, signal: opts.signal });
+  const splitter = new LineSplitter(onLine, opts.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH, { gate: opts.gate, head: opts.head, newline: opts.newline, signal: opts.signal });
   const onChunk = opts.onChunk;
   let chars = 0;
   let gzip = false;

@@ -68,6 +68,15 @@ function gateFor(all: readonly ScanTarget[], targets: readonly ScanTarget[]): Li
   return byJails.get(key);
 }
 
+const LF = 0x0a;
+
+// The failregex buffer of a line whose date spans [start, end): the rest plus "\n". With the
+// date first (nearly always) and `raw` holding the "\n", that is a slice of the chunk.
+function cutDate(line: string, raw: string, eol: boolean, start: number, end: number): string {
+  if (!eol) return line.slice(0, start) + line.slice(end) + '\n';
+  return start === 0 ? raw.slice(end) : line.slice(0, start) + raw.slice(end);
+}
+
 // Lines probed at the start of a file to find its first timestamp.
 const FIRST_TIME_PROBE_LINES = 200;
 // A jump back by more than this inside one file suggests a wrong year reference.
@@ -102,6 +111,7 @@ export async function scanFile(
   const seen = new Int32Array(nDetectors).fill(-1);
   // The line's time for each detector (NaN: none); typed, so a candidate line allocates no date object.
   const dates = new Float64Array(nDetectors);
+  // The line's failregex buffer for each detector: its text with the date cut out, plus "\n".
   const texts: string[] = new Array<string>(nDetectors).fill('');
   let lastTime: EpochMs | undefined;
   let maxTime: EpochMs | undefined;
@@ -125,7 +135,11 @@ export async function scanFile(
   };
 
   // The reader stops at the line during which the stopper fires (--until): nothing after it arrives.
-  const onLine = (line: string, lineNo: number): void => {
+  // `raw` ends in its "\n" when the chunk had one right there (readLines' `newline`): the
+  // failregex buffer is then a slice of it, not a copy with "\n" appended (#4).
+  const onLine = (raw: string, lineNo: number): void => {
+    const eol = raw.charCodeAt(raw.length - 1) === LF;
+    const line = eol ? raw.slice(0, -1) : raw;
     if (probing) {
       if (lineNo > FIRST_TIME_PROBE_LINES) probing = false;
       else {
@@ -149,7 +163,7 @@ export async function scanFile(
         if (m !== undefined && m.time !== undefined) {
           const time = m.time;
           dates[d] = time;
-          texts[d] = line.slice(0, m.start) + line.slice(m.end);
+          texts[d] = cutDate(line, raw, eol, m.start, m.end);
           if (maxTime !== undefined && time < maxTime - BACKWARD_JUMP_MS) {
             backwardJumps++;
             firstBackward ??= lineNo;
@@ -161,7 +175,7 @@ export async function scanFile(
           // {NONE}, or a stamp that is no valid date (Feb 29 of an inferred non-leap
           // year): fail2ban gives the line the last known date (semantics §4.1).
           dates[d] = lastTime;
-          texts[d] = m === undefined ? line : line.slice(0, m.start) + line.slice(m.end);
+          texts[d] = m === undefined ? (eol ? raw : raw + '\n') : cutDate(line, raw, eol, m.start, m.end);
         } else {
           dates[d] = NaN;
         }
@@ -173,7 +187,7 @@ export async function scanFile(
         if (target.filter.maxlines > 1) processors[i]!.process(line, undefined);
         continue;
       }
-      const r = processors[i]!.process(texts[d]!, time);
+      const r = processors[i]!.processBuffer(texts[d]!, time);
       if (r === undefined) continue;
       for (const f of r.failures) {
         if (f.id !== undefined) addHit(target.jail, FAILURE, f.id, f.user, time, line, lineNo);
@@ -193,6 +207,7 @@ export async function scanFile(
     // Lines without any literal some target needs never reach onLine (the first ones
     // always do: they date the file). Undefined for maxlines buffers, which see every line.
     gate: gateFor(ctx.targets, targets),
+    newline: true,
     head: FIRST_TIME_PROBE_LINES,
     onChunk: onProgress === undefined ? undefined : (lines, c) => {
       chars = c;

@@ -53,6 +53,10 @@ function split(chunks: Buffer[], max = 1000): { lines: Line[]; total: number; ov
   const { lines: _lines, ...counts } = base;
   const label = `chunks ${chunks.map((c) => c.length).join('+')}`;
   assert.deepEqual(run(chunks, max, { gate: EVERYTHING }), base, `everything gate, ${label}`);
+  // `newline` only adds the "\n" back, and only where the line ended in a bare one.
+  const withNewline = run(chunks, max, { newline: true, gate: EVERYTHING });
+  assert.deepEqual({ ...withNewline, lines: withNewline.lines.map(([n, l]): Line => [n, l.endsWith('\n') ? l.slice(0, -1) : l]) }, base, `newline, ${label}`);
+  assert.ok(withNewline.lines.every(([, l]) => !l.slice(0, -1).includes('\n')), `one newline at most, at the end, ${label}`);
   for (const lits of GATES) {
     for (const head of [0, 2]) {
       const gated = run(chunks, max, { gate: literalGate(lits), head });
@@ -91,6 +95,18 @@ describe('LineSplitter basics', () => {
       [5, 'last'],
     ]);
     assert.equal(r.total, 5);
+  });
+
+  it('with `newline`, keeps the bare LF of a line it slices from its chunk, and only that', () => {
+    const lines = run([Buffer.from('a\r\nb\n\nc\n\u00e9\nlast')], 1000, { newline: true }).lines;
+    assert.deepEqual(lines, [
+      [1, 'a'],
+      [2, 'b\n'],
+      [3, '\n'],
+      [4, 'c\n'],
+      [5, '\u00e9'],
+      [6, 'last'],
+    ]);
   });
 
   it('gives nothing for empty input and one empty line for a lone newline', () => {
