@@ -1,12 +1,17 @@
 // A chunk-level pre-filter in front of mayMatch: one literal search over a whole read
 // chunk finds the few lines that can match anything, so the others are never sliced.
 // Invariant: whenever mayMatch(f, line) holds for a gated filter f, some gate literal
-// starts inside that line (each literal is one a candidate line must contain, or a part of one).
+// lies inside that line (each literal is one a candidate line must contain, or a part of
+// one, and none holds a newline).
 import { literalSource, type CompiledFilter, type LiteralCheck } from './compile-filter.js';
 
 /** A conservative, chunk-level pre-filter shared by several compiled filters. */
 export interface LineGate {
-  /** Smallest index ≥ from in text where some literal that a candidate line must contain starts; -1 when none. */
+  /**
+   * An index inside the first hit at or after `from` (a literal that a candidate line must
+   * contain): its last character, so on the hit's line, since no literal holds a newline;
+   * -1 when there is none.
+   */
   next(text: string, from: number): number;
 }
 
@@ -142,7 +147,9 @@ function longestCommonSubstring(a: string, b: string): string {
 // Every literal in one alternation, run with lastIndex over the whole chunk: irregexp's
 // Boyer-Moore lookahead made it 4-5× faster than one cached indexOf per literal on the
 // bench corpus (bench/micro/line-gate.bench.ts). The regex is private to this gate and
-// lastIndex is set on every call, so the `g` flag shares no state between callers.
+// lastIndex is set on every call, so the `g` flag shares no state between callers. test()
+// rather than exec(): the end it leaves in lastIndex places the hit as well as its start
+// would, and no result array is built per candidate line (#4).
 function regexGate(lits: GateLiterals): LineGate {
   const sources = [...lits.exact.map((t) => literalSource(t, '')), ...lits.patterns.map((p) => `(?:${p.source})`)];
   if (sources.length === 0) return { next: () => -1 };
@@ -150,8 +157,7 @@ function regexGate(lits: GateLiterals): LineGate {
   return {
     next(text: string, from: number): number {
       re.lastIndex = from;
-      const m = re.exec(text);
-      return m === null ? -1 : m.index;
+      return re.test(text) ? re.lastIndex - 1 : -1;
     },
   };
 }
