@@ -2,7 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatTime } from '../../../src/time/format-time.js';
 import { parseTimeArg } from '../../../src/time/parse-time-arg.js';
-import { parseZone } from '../../../src/time/zone.js';
+import { civilFromMs } from '../../../src/time/civil.js';
+import { formatOffset, parseZone } from '../../../src/time/zone.js';
+import { mulberry32 } from '../../support/mulberry32.js';
 import { ConfigError } from '../../../src/errors.js';
 
 const berlin = parseZone('Europe/Berlin');
@@ -19,6 +21,26 @@ test('formatTime writes local wall time with a numeric offset', () => {
 test('formatTime truncates to whole seconds', () => {
   assert.equal(formatTime(Date.UTC(2026, 0, 1, 0, 0, 5, 999), utc), '2026-01-01T00:00:05+00:00');
   assert.equal(formatTime(1764000000123.456, utc), '2025-11-24T16:00:00+00:00');
+});
+
+test('formatTime, reusing the last day and offset, agrees with a field-by-field rendering', () => {
+  // The rendering formatTime memoises, written out in full.
+  const reference = (ms: number, zone: ReturnType<typeof parseZone>): string => {
+    const sec = Math.floor(ms / 1000) * 1000;
+    const offset = zone.offsetAt(sec);
+    const c = civilFromMs(sec + Math.trunc(offset * 60) * 1000);
+    const p = (n: number, w: number): string => String(n).padStart(w, '0');
+    return `${p(c.year, 4)}-${p(c.month, 2)}-${p(c.day, 2)}T${p(c.hour, 2)}:${p(c.minute, 2)}:${p(c.second, 2)}${formatOffset(offset)}`;
+  };
+  const zones = ['UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Kathmandu', 'Australia/Lord_Howe'].map((z) => parseZone(z));
+  const rnd = mulberry32(2026);
+  let t = Date.UTC(1969, 11, 30);
+  for (let i = 0; i < 20_000; i++) {
+    // Mostly small steps (same day, same offset), sometimes jumps across days, years and zones.
+    t += rnd() < 0.9 ? Math.floor(rnd() * 7_200_000) : Math.floor((rnd() - 0.3) * 4e10);
+    const zone = zones[rnd() < 0.95 ? 1 : Math.floor(rnd() * zones.length)]!;
+    assert.equal(formatTime(t, zone), reference(t, zone), `${t} ${i}`);
+  }
 });
 
 test('formatTime across a DST change', () => {
