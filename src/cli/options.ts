@@ -135,7 +135,20 @@ export async function parseArgs(argv: string[], commands: readonly CommandSpec<u
     const y = c.builder(yargs([]).scriptName('banreplay').usage(`banreplay ${c.synopsis}\n\n${c.summary}`));
     return { help: await y.version(false).wrap(width).getHelp() };
   }
+  skipHelpCache(parser);
   await parser.parseAsync();
   if (out === undefined) throw new UsageError('unknown command');
   return out;
+}
+
+// After running a command's handler, yargs renders the whole help text and keeps it for a
+// failure message that this parser never shows (fail() throws, help is asked for above): 10-17 ms
+// of every run's start-up. Through yargs internals, so checked step by step: should they
+// change, the cache is simply built again.
+function skipHelpCache(parser: unknown): void {
+  const internals = (parser as { getInternalMethods?: () => unknown }).getInternalMethods?.() as
+    | { getUsageInstance?: () => unknown }
+    | undefined;
+  const usage = internals?.getUsageInstance?.() as { cacheHelpMessage?: unknown } | undefined;
+  if (usage !== undefined && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = (): void => undefined;
 }

@@ -70,7 +70,7 @@ export async function runAudit(args: AuditArgs, io: CommandIo): Promise<CommandR
   );
   progress?.done();
   // The scan's garbage goes before the report's structures are built on top of it.
-  collectGarbage();
+  collectGarbage(outcome.hits.length);
   problems.push(...outcome.problems);
   for (const f of outcome.files) for (const w of f.warnings) warnings.push(`${f.path}: ${w}`);
 
@@ -85,7 +85,7 @@ export async function runAudit(args: AuditArgs, io: CommandIo): Promise<CommandR
     const opened = await geoip.openGeoIp(geoFiles);
     warnings.push(...opened.warnings);
     geo = geoip.settleGeoIp(opened, windowed.hits.ids);
-    collectGarbage();
+    collectGarbage(outcome.hits.length);
   }
   let report = buildReport(
     windowed,
@@ -94,7 +94,7 @@ export async function runAudit(args: AuditArgs, io: CommandIo): Promise<CommandR
   );
   if (output.window.since !== undefined || output.window.until !== undefined) report = { ...report, window: output.window };
   // The analyses' tallies are dead now: gone before the output is rendered on top of them.
-  collectGarbage();
+  collectGarbage(outcome.hits.length);
 
   const delivered = await deliverReport(report, args, output, {
     outcome: windowed,
