@@ -47,6 +47,19 @@ export interface AuditConfig {
   zone: Zone;
   now: EpochMs | undefined;
   warnings: string[];
+  /**
+   * Jails the configuration defines but does not enable, read when asked (their values are
+   * never checked: one that cannot be read is left out); none when `--jail` chose the jails.
+   */
+  idleJails: () => IdleJail[];
+}
+
+/** A jail defined but not enabled, as far as its own values could be read. */
+export interface IdleJail {
+  name: string;
+  /** The filter reference (`postfix[mode=auth]`). */
+  filter: string;
+  logpath: string[];
 }
 
 /** Resolves the configuration for `audit`; `filtersDir` is banreplay's own `filters/`. */
@@ -209,7 +222,22 @@ export function resolveAuditConfig(args: ReplayArgs, filtersDir: string): AuditC
     zone,
     now,
     warnings,
+    idleJails: () => (args.jail.length > 0 ? [] : idleJails(entries)),
   };
+}
+
+function idleJails(entries: readonly JailEntry[]): IdleJail[] {
+  const out: IdleJail[] = [];
+  for (const e of entries) {
+    if (e.enabled) continue;
+    try {
+      const spec = e.load();
+      out.push({ name: spec.name, filter: spec.filter, logpath: spec.logpath });
+    } catch {
+      // fail2ban never reads a disabled jail's values: a broken one is simply not offered.
+    }
+  }
+  return out;
 }
 
 /** The scan plan of resolveAuditConfig(args, filtersDir), rebuilt in a worker thread. */

@@ -123,6 +123,31 @@ test('with PATH, every selected jail reads the given files (the journal jail too
   assert.deepEqual(b['dovecot-mx2'], ['192.0.2.77 2026-02-11T09:02:00+00:00 2026-02-11T09:12:00+00:00']);
 });
 
+test('enabled jails that find nothing in mail logs name the mail jails left disabled; --jail silences it', () => {
+  // Before bans are deployed: only sshd is on, the mail jails are defined in jail.conf only.
+  const dir = fixtureCopy();
+  rmSync(path.join(dir, 'jail.d/mail.local'));
+  const mail = [path.join(dir, 'log/mail.log'), '--no-rotated', '--config', dir];
+  const r = audit(mail);
+  assert.equal(r.status, 0);
+  assert.deepEqual(r.report?.jails.map((j) => [j.name, j.failures]), [['sshd', 0], ['sshd-journal', 0]]);
+  // Not the broken disabled jail (unreadable, and no mail jail), not recidive.
+  assert.equal(
+    r.stderr,
+    'banreplay: warning: the enabled jails (sshd, sshd-journal) found no failure in these logs; mail jails defined but ' +
+      'not enabled: dovecot, postfix, postfix-sasl (replay them with --jail NAME, repeatable)\n',
+  );
+  assert.equal(audit([...mail, '--jail', 'sshd']).stderr, '');
+  // Failures found: nothing to say, whatever is disabled.
+  const auth = audit([path.join(dir, 'log/auth.log'), '--no-rotated', '--config', dir]);
+  assert.equal(auth.report?.jails[0]?.failures, 9);
+  assert.equal(auth.stderr, '');
+  // `tune` says it too.
+  const t = runCli(['tune', ...mail, ...NOW]);
+  assert.equal(t.status, 0);
+  assert.match(ours(t.stderr), /mail jails defined but not enabled: dovecot, postfix, postfix-sasl /);
+});
+
 test('a broken jail is an error only when selected, naming file, jail and option', () => {
   const r = runCli(['audit', '--config', FIXTURE, '--jail', 'broken-disabled', ...NOW]);
   assert.equal(r.status, 1);

@@ -8,6 +8,7 @@ import { checkGeoIpFiles } from '../../enrich/check-geoip-files.js';
 import type { SettledGeoIp } from '../../enrich/geoip.js';
 import { deliverReport, outputOptions, planOutput, readOutputArgs, windowScan, type OutputArgs } from '../audit-output.js';
 import { collectGarbage } from '../collect-garbage.js';
+import { idleMailJailsNotice } from '../idle-mail-jails.js';
 import { createProgress } from '../progress.js';
 import { pathsPositional, readReplayArgs, replayOptions, type ReplayArgs } from '../options.js';
 import { resolveAuditConfig } from '../resolve-config.js';
@@ -73,6 +74,8 @@ export async function runAudit(args: AuditArgs, io: CommandIo): Promise<CommandR
   collectGarbage(outcome.hits.length);
   problems.push(...outcome.problems);
   for (const f of outcome.files) for (const w of f.warnings) warnings.push(`${f.path}: ${w}`);
+  const idle = idleMailJailsNotice(config.jails.map((j) => j.spec.name), outcome.hits, config.idleJails);
+  if (idle !== undefined) warnings.push(idle);
 
   // Only events inside the window are reported; the replay saw the history before it.
   const windowed = applyWindow(outcome, output.window);

@@ -12,6 +12,7 @@ import { scanAll } from '../../pipeline/scan-all.js';
 import { formatTime } from '../../time/format-time.js';
 import { UsageError } from '../../errors.js';
 import { pathsPositional, readReplayArgs, replayOptions, type ReplayArgs } from '../options.js';
+import { idleMailJailsNotice } from '../idle-mail-jails.js';
 import { resolveAuditConfig } from '../resolve-config.js';
 import type { CommandIo, CommandResult, CommandSpec } from './command-io.js';
 import { loadInputs } from './load-inputs.js';
@@ -98,6 +99,8 @@ export async function runTune(args: TuneArgs, io: CommandIo): Promise<CommandRes
   const scanned = await scanAll(files, { ...config.scan, stdin: io.stdin, signal: io.signal });
   problems.push(...scanned.problems);
   for (const f of scanned.files) for (const w of f.warnings) warnings.push(`${f.path}: ${w}`);
+  const idle = idleMailJailsNotice(config.jails.map((j) => j.spec.name), scanned.hits, config.idleJails);
+  if (idle !== undefined) warnings.push(idle);
 
   const report = buildTuneReport(scanned, config.jails, {
     grid,
