@@ -88,9 +88,15 @@ export function resolveAuditConfig(args: ReplayArgs, filtersDir: string): AuditC
   const filterDirs = [path.join(configDir, 'filter.d')];
   const successTargets: ScanTarget[] = [];
   let successDef: ReturnType<typeof loadFilter> | undefined;
+  // One compiled success filter per datepattern, shared by the jails' success targets: the
+  // scan then checks each line once per distinct one (see scanFile).
+  const successFilters = new Map<string, ReturnType<typeof compileFilter>>();
   const successFilter = (datepattern: string | undefined): ReturnType<typeof compileFilter> => {
     successDef ??= loadFilter(path.join(filtersDir, SUCCESS_FILTER), { filterDirs: [] });
-    return compileFilter(successDef, { datepattern });
+    const key = datepattern ?? '\u0000default';
+    let f = successFilters.get(key);
+    if (f === undefined) successFilters.set(key, (f = compileFilter(successDef, { datepattern })));
+    return f;
   };
 
   const jailLogpaths: string[][] = [];

@@ -70,6 +70,20 @@ function gateFor(all: readonly ScanTarget[], targets: readonly ScanTarget[]): Li
 
 const LF = 0x0a;
 
+// The targets without the success-only ones that repeat an earlier one's filter and detector
+// (every jail without a successregex has one, all alike). Such a repeat never gives a hit:
+// where the first matches, the line already has its success and the repeat skips it (#6);
+// where it does not, the repeat, checking the same text the same way, does not either. 17
+// stock mail jails: 17 success targets -> 1, each a literal check on every candidate line (#4).
+function firstSuccessTargets(targets: ScanTarget[]): ScanTarget[] {
+  const kept: ScanTarget[] = [];
+  for (const t of targets) {
+    if (t.successOnly === true && kept.some((k) => k.successOnly === true && k.filter === t.filter && k.detector === t.detector)) continue;
+    kept.push(t);
+  }
+  return kept.length === targets.length ? targets : kept;
+}
+
 // The failregex buffer of a line whose date spans [start, end): the rest plus "\n". With the
 // date first (nearly always) and `raw` holding the "\n", that is a slice of the chunk.
 function cutDate(line: string, raw: string, eol: boolean, start: number, end: number): string {
@@ -102,7 +116,7 @@ export async function scanFile(
   };
   const { detectors, probe } = ctx;
   const only = file.jails;
-  const targets = only === undefined ? ctx.targets : ctx.targets.filter((t) => only.includes(t.jail));
+  const targets = firstSuccessTargets(only === undefined ? ctx.targets : ctx.targets.filter((t) => only.includes(t.jail)));
   // Server mode (first failregex wins). Sessions do not cross file boundaries: each file
   // is scanned on its own (possibly in a worker).
   const processors = targets.map((t) => createLineProcessor(t.filter, { mode: 'first' }));
