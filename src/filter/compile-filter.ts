@@ -7,6 +7,7 @@ import { ConfigError } from '../errors.js';
 import type { FilterDefinition } from '../types.js';
 import { expandTags, mapTagToGroup, normalizeUseDns, scopeInlineFlags } from './expand-tags.js';
 import { lineLiterals } from './extract-literals.js';
+import { literalGrams } from './line-grams.js';
 import type { TranslatedRegex } from './translate-regex.js';
 import { charSource, ciCharSource, describeRegexError, translateOrThrow } from './translate-regex.js';
 
@@ -14,6 +15,8 @@ import { charSource, ciCharSource, describeRegexError, translateOrThrow } from '
 export interface LiteralCheck {
   text: string;
   re: RegExp | undefined;
+  /** An exact literal's bigram bits, for a line with a LineGrams filter (line-grams.ts). */
+  grams?: Int32Array | undefined;
 }
 
 /** One compiled regex of a filter. */
@@ -203,6 +206,7 @@ function compilePattern(
       .map((clause) => clause.map((lit) => ({
         text: lit.text,
         re: lit.ci ? new RegExp(literalSource(lit.text, lit.mask ?? '')) : undefined,
+        grams: lit.ci ? undefined : literalGrams(lit.text),
       })))
       .sort((a, b) => a.length - b.length),
   };

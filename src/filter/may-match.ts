@@ -4,9 +4,13 @@
 // extract-literals.ts). The miss path allocates nothing: includes() and test() only.
 
 import { LAST_HELD, type CompiledFilter, type LiteralCheck } from './compile-filter.js';
+import type { LineGrams } from './line-grams.js';
 
-/** False only when no failregex/successregex can match the raw line. */
-export function mayMatch(cf: CompiledFilter, line: string): boolean {
+/**
+ * False only when no failregex/successregex can match the raw line. `grams`: the line's
+ * bigram filter, when the caller builds one (many filters on one line).
+ */
+export function mayMatch(cf: CompiledFilter, line: string, grams?: LineGrams): boolean {
   const p = cf.precheck;
   if (p === undefined) return true;
   // Branches: success[b] for b below success.length, then fail[b - success.length] (behind
@@ -22,10 +26,10 @@ export function mayMatch(cf: CompiledFilter, line: string): boolean {
     const b = k < 0 ? first : k;
     if (k >= 0 && b === first) continue;
     let holds: boolean;
-    if (b < ns) holds = allHold(p.success[b]!, line);
+    if (b < ns) holds = allHold(p.success[b]!, line, grams);
     else {
-      if (pref === UNKNOWN) pref = allHold(p.pref, line) ? HOLDS : FAILS;
-      holds = pref === HOLDS && allHold(p.fail[b - ns]!, line);
+      if (pref === UNKNOWN) pref = allHold(p.pref, line, grams) ? HOLDS : FAILS;
+      holds = pref === HOLDS && allHold(p.fail[b - ns]!, line, grams);
     }
     if (holds) {
       p[LAST_HELD] = b;
@@ -39,13 +43,13 @@ const UNKNOWN = 0;
 const HOLDS = 1;
 const FAILS = 2;
 
-function allHold(clauses: readonly LiteralCheck[][], line: string): boolean {
+function allHold(clauses: readonly LiteralCheck[][], line: string, grams: LineGrams | undefined): boolean {
   for (let c = 0; c < clauses.length; c++) {
     const clause = clauses[c]!;
     let found = false;
     for (let l = 0; l < clause.length; l++) {
       const lit = clause[l]!;
-      if (lit.re === undefined ? line.includes(lit.text) : lit.re.test(line)) {
+      if (lit.re !== undefined ? lit.re.test(line) : (grams === undefined || lit.grams === undefined || grams.mayHold(lit.grams)) && line.includes(lit.text)) {
         found = true;
         break;
       }
