@@ -157,7 +157,7 @@ function buildHit(cf: CompiledFilter, regex: number, d: GroupDict): RegexHit | '
   };
 }
 
-/** What ServerMatcher.match found: which regex, the failure id and what came with it. */
+/** What ServerMatcher.matchBuffer found: which regex, the failure id and what came with it. */
 export interface ServerHit {
   regex: number;
   id: string;
@@ -166,7 +166,7 @@ export interface ServerHit {
   nofail: boolean;
 }
 
-/** ServerMatcher.match's answers: nothing (miss, ignored, pending, no id), a failure, a success. */
+/** ServerMatcher.matchBuffer's answers: nothing (miss, ignored, pending, no id), a failure, a success. */
 export const SERVER_NONE = 0;
 export const SERVER_FAILURE = 1;
 export const SERVER_SUCCESS = 2;
@@ -184,7 +184,7 @@ export function serverMatcher(cf: CompiledFilter): ServerMatcher {
 // A compiled filter never changes, so its matcher is built once.
 const matchers = new WeakMap<CompiledFilter, ServerMatcher>();
 
-/** A filter's regexes with slot readers; see match. Synchronous, so one can be shared. */
+/** A filter's regexes with slot readers; see matchBuffer. Synchronous, so one can be shared. */
 export class ServerMatcher {
   readonly #cf: CompiledFilter;
   readonly #pref: PatternPlan | undefined;
@@ -199,15 +199,11 @@ export class ServerMatcher {
   }
 
   /**
-   * matchLine(cf, text, 'first') for the server: SERVER_FAILURE when it would report
-   * 'failure', SERVER_SUCCESS for 'success' (both with the hit written into `out`),
-   * SERVER_NONE otherwise. Allocates nothing of its own but the `text + "\n"` buffer.
+   * matchLine(cf, text, 'first') for the server, on `buf` = text + "\n" (the caller's, often
+   * a slice of the read chunk that ends in the line's own newline): SERVER_FAILURE when it
+   * would report 'failure', SERVER_SUCCESS for 'success' (both with the hit written into
+   * `out`), SERVER_NONE otherwise. Allocates nothing of its own.
    */
-  match(text: string, out: ServerHit): number {
-    return this.matchBuffer(text + '\n', out);
-  }
-
-  /** match() for a buffer that already holds the trailing "\n": nothing to copy. */
   matchBuffer(buf: string, out: ServerHit): number {
     const cf = this.#cf;
     if (cf.earlyIgnore && firstMatch(cf.ignoreregex, buf) >= 0) return SERVER_NONE;

@@ -188,11 +188,11 @@ for (const c of CASES) {
 test('ServerMatcher answers SERVER_NONE for ignored, missed and pending lines', () => {
   const cf = filter({ failregex: ['from <HOST>'], ignoreregex: ['192\\.0\\.2\\.9'] });
   const out: ServerHit = { regex: -1, id: '', ip: undefined, user: undefined, nofail: false };
-  assert.equal(serverMatcher(cf).match('from 192.0.2.9', out), SERVER_NONE);
-  assert.equal(serverMatcher(cf).match('nothing', out), SERVER_NONE);
+  assert.equal(serverMatcher(cf).matchBuffer('from 192.0.2.9\n', out), SERVER_NONE);
+  assert.equal(serverMatcher(cf).matchBuffer('nothing\n', out), SERVER_NONE);
   const mlfid = filter({ prefregex: String.raw`^<F-MLFID>\S+</F-MLFID> <F-CONTENT>.+</F-CONTENT>$`, failregex: [String.raw`<F-USER>\w+</F-USER> failed`] });
   assert.equal(matchLine(mlfid, 'c1 bob failed').status, 'pending');
-  assert.equal(serverMatcher(mlfid).match('c1 bob failed', out), SERVER_NONE);
+  assert.equal(serverMatcher(mlfid).matchBuffer('c1 bob failed\n', out), SERVER_NONE);
   assert.equal(out.regex, -1, 'nothing written');
 });
 
