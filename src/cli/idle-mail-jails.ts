@@ -2,7 +2,7 @@
 // mail jails it does not enable: the usual state before bans are deployed (`--config
 // /etc/fail2ban` with only sshd on), where an empty report would pass for a quiet log.
 import { FAILURE, type HitStore } from '../pipeline/hit-store.js';
-import type { IdleJail } from './resolve-config.js';
+import type { AuditConfig, IdleJail } from './resolve-config.js';
 
 // fail2ban's filters for mail servers (filter.d), by base name; webmail applications log
 // elsewhere, not in the mail log this tool reads.
@@ -18,13 +18,14 @@ export function isMailJail(jail: IdleJail): boolean {
 }
 
 /**
- * The warning to give when the enabled jails (`enabled`, by name) found no failure in the
- * replayed hits and `idle()` holds mail jails; undefined otherwise (`idle` is only read then).
+ * The warning to give when the configuration's jails found no failure in the replayed hits
+ * and its idle jails include mail jails; undefined otherwise (the idle jails are only read then).
  */
-export function idleMailJailsNotice(enabled: readonly string[], hits: HitStore, idle: () => readonly IdleJail[]): string | undefined {
+export function idleMailJailsNotice(config: Pick<AuditConfig, 'jails' | 'idleJails'>, hits: HitStore): string | undefined {
   if (hasFailure(hits)) return undefined;
-  const mail = idle().filter(isMailJail).map((j) => j.name);
+  const mail = config.idleJails().filter(isMailJail).map((j) => j.name);
   if (mail.length === 0) return undefined;
+  const enabled = config.jails.map((j) => j.spec.name);
   const which = enabled.length === 1 ? `the enabled jail ${enabled[0]!}` : `the enabled jails (${enabled.join(', ')})`;
   return (
     `${which} found no failure in these logs; mail jails defined but not enabled: ${mail.join(', ')} ` +

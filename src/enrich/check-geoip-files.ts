@@ -24,13 +24,18 @@ export async function checkGeoIpFiles(opts: { database?: string | undefined; asn
       const st = await handle.stat().finally(() => handle.close());
       if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
     } catch (err) {
-      throw new ConfigError(`cannot open GeoIP database: ${describeOpenError(err)}`, { file });
+      throw cannotOpen(file, err);
     }
   }
 }
 
-/** Why a database file could not be opened, in a few words. */
-export function describeOpenError(err: unknown): string {
+/** The error for a database file that cannot be opened (here, or by the mmdb reader in geoip.ts). */
+export function cannotOpen(file: string, err: unknown): ConfigError {
+  return new ConfigError(`cannot open GeoIP database: ${describeOpenError(err)}`, { file });
+}
+
+// Why a database file could not be opened, in a few words.
+function describeOpenError(err: unknown): string {
   const code = (err as { code?: unknown } | null)?.code;
   if (code === 'ENOENT') return 'no such file';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';

@@ -9,15 +9,12 @@ import path from 'node:path';
 import ipaddr from 'ipaddr.js';
 import { open } from 'maxmind';
 import type { Reader, Response } from 'maxmind';
-import { ConfigError } from '../errors.js';
 import type { Report } from '../types.js';
 import type { AsnTable } from './asn-table.js';
 import { BUNDLED_ASN, loadBundledAsn } from './bundled-asn.js';
-import { BUNDLED_KEYWORD, describeOpenError } from './check-geoip-files.js';
+import { BUNDLED_KEYWORD, cannotOpen } from './check-geoip-files.js';
 import { describeGeoIp, type GeoIpDescription } from './describe-geoip.js';
 import { dottedQuad, isUnicastQuad } from './dotted-quad.js';
-
-export { BUNDLED_KEYWORD };
 
 /** What a database knows about one address; every field is optional. */
 export interface GeoIpResult {
@@ -216,7 +213,7 @@ async function openMmdb(file: string, name: string): Promise<MmdbSource> {
   try {
     reader = await open<Response>(file);
   } catch (err) {
-    throw new ConfigError(`cannot open GeoIP database: ${describeOpenError(err)}`, { file });
+    throw cannotOpen(file, err);
   }
   const meta = reader.metadata;
   const epoch = meta.buildEpoch instanceof Date ? meta.buildEpoch.getTime() : Number.NaN;

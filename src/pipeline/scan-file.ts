@@ -90,8 +90,9 @@ function firstSuccessTargets(targets: ScanTarget[]): ScanTarget[] {
   return kept.length === targets.length ? targets : kept;
 }
 
-// The failregex buffer of a line whose date spans [start, end): the rest plus "\n". With the
-// date first (nearly always) and `raw` holding the "\n", that is a slice of the chunk.
+// The failregex buffer of a line whose date spans [start, end) (empty: no date to cut): the
+// rest plus "\n". With the date first (nearly always) and `raw` holding the "\n", that is a
+// slice of the chunk.
 function cutDate(line: string, raw: string, eol: boolean, start: number, end: number): string {
   if (!eol) return line.slice(0, start) + line.slice(end) + '\n';
   return start === 0 ? raw.slice(end) : line.slice(0, start) + raw.slice(end);
@@ -198,7 +199,7 @@ export async function scanFile(
           // {NONE}, or a stamp that is no valid date (Feb 29 of an inferred non-leap
           // year): fail2ban gives the line the last known date (semantics §4.1).
           dates[d] = lastTime;
-          texts[d] = m === undefined ? (eol ? raw : raw + '\n') : cutDate(line, raw, eol, m.start, m.end);
+          texts[d] = cutDate(line, raw, eol, m?.start ?? 0, m?.end ?? 0);
         } else {
           dates[d] = NaN;
         }

@@ -74,7 +74,7 @@ export async function runAudit(args: AuditArgs, io: CommandIo): Promise<CommandR
   collectGarbage(outcome.hits.length);
   problems.push(...outcome.problems);
   for (const f of outcome.files) for (const w of f.warnings) warnings.push(`${f.path}: ${w}`);
-  const idle = idleMailJailsNotice(config.jails.map((j) => j.spec.name), outcome.hits, config.idleJails);
+  const idle = idleMailJailsNotice(config, outcome.hits);
   if (idle !== undefined) warnings.push(idle);
 
   // Only events inside the window are reported; the replay saw the history before it.

@@ -99,7 +99,7 @@ export async function runTune(args: TuneArgs, io: CommandIo): Promise<CommandRes
   const scanned = await scanAll(files, { ...config.scan, stdin: io.stdin, signal: io.signal });
   problems.push(...scanned.problems);
   for (const f of scanned.files) for (const w of f.warnings) warnings.push(`${f.path}: ${w}`);
-  const idle = idleMailJailsNotice(config.jails.map((j) => j.spec.name), scanned.hits, config.idleJails);
+  const idle = idleMailJailsNotice(config, scanned.hits);
   if (idle !== undefined) warnings.push(idle);
 
   const report = buildTuneReport(scanned, config.jails, {

@@ -3,10 +3,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { idleMailJailsNotice, isMailJail } from '../../../src/cli/idle-mail-jails.js';
+import type { AuditConfig } from '../../../src/cli/resolve-config.js';
 import { HitStore } from '../../../src/pipeline/hit-store.js';
 import type { Hit } from '../../../src/types.js';
 
 const jail = (name: string, filter: string, logpath: string[] = []) => ({ name, filter, logpath });
+// A configuration as the notice reads it: the jails replayed (by name) and the idle ones.
+const config = (enabled: string[], idleJails: () => ReturnType<typeof jail>[]) => ({
+  jails: enabled.map((name) => ({ spec: { name } })) as unknown as AuditConfig['jails'],
+  idleJails,
+});
 
 test('mail jails: fail2ban mail filters, or any filter reading a mail log', () => {
   assert.equal(isMailJail(jail('postfix-sasl', 'postfix[mode=auth]', ['/var/log/mail.log'])), true);
@@ -26,13 +32,13 @@ test('the notice: only without any failure, naming the mail jails in configurati
   const idle = [jail('dovecot', 'dovecot'), jail('apache-auth', 'apache-auth'), jail('postfix', 'postfix')];
   let reads = 0;
   const read = () => (reads++, idle);
-  assert.equal(idleMailJailsNotice(['sshd'], HitStore.from([hit('success'), hit('failure')]), read), undefined);
+  assert.equal(idleMailJailsNotice(config(['sshd'], read), HitStore.from([hit('success'), hit('failure')])), undefined);
   assert.equal(reads, 0, 'the disabled jails are read only when the notice may be given');
   assert.equal(
-    idleMailJailsNotice(['sshd'], HitStore.from([hit('success')]), read),
+    idleMailJailsNotice(config(['sshd'], read), HitStore.from([hit('success')])),
     'the enabled jail sshd found no failure in these logs; mail jails defined but not enabled: dovecot, postfix ' +
       '(replay them with --jail NAME, repeatable)',
   );
-  assert.match(idleMailJailsNotice(['sshd', 'nginx'], new HitStore(), read) ?? '', /^the enabled jails \(sshd, nginx\) found/);
-  assert.equal(idleMailJailsNotice(['sshd'], new HitStore(), () => [jail('apache-auth', 'apache-auth')]), undefined);
+  assert.match(idleMailJailsNotice(config(['sshd', 'nginx'], read), new HitStore()) ?? '', /^the enabled jails \(sshd, nginx\) found/);
+  assert.equal(idleMailJailsNotice(config(['sshd'], () => [jail('apache-auth', 'apache-auth')]), new HitStore()), undefined);
 });

@@ -10,7 +10,6 @@ import { after, before, describe, it } from 'node:test';
 import { BUNDLED_ASN } from '../../../src/enrich/bundled-asn.js';
 import {
   BUNDLED_DATABASE,
-  BUNDLED_KEYWORD,
   bundledDatabasePath,
   enrichReport,
   lookupKey,
@@ -18,7 +17,7 @@ import {
   readGeoRecord,
   settleGeoIp,
 } from '../../../src/enrich/geoip.js';
-import { checkGeoIpFiles } from '../../../src/enrich/check-geoip-files.js';
+import { BUNDLED_KEYWORD, checkGeoIpFiles } from '../../../src/enrich/check-geoip-files.js';
 import { StringTable } from '../../../src/pipeline/hit-store.js';
 import type { GeoIp } from '../../../src/enrich/geoip.js';
 import { ConfigError } from '../../../src/errors.js';
