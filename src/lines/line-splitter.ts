@@ -7,14 +7,15 @@
 // With a LineGate, only lines holding a gate hit (and the first `head` lines) reach the
 // handler; every count, note and line number stays exactly what it is without one (#4).
 import { isAscii, isUtf8 } from 'node:buffer';
-import type { LineGate } from '../filter/line-gate.js';
+import { ALL_LITERALS, type LineGate } from '../filter/line-gate.js';
 
 /**
- * Receives one line (without its `\n` or `\r\n`; see SplitterOptions.newline) and its
- * 1-based line number. The string may share memory with its whole read chunk (~1 MiB): copy
- * what is kept past the call.
+ * Receives one line (without its `\n` or `\r\n`; see SplitterOptions.newline), its 1-based
+ * line number and, with a gate that tells them, the bits of the gate literals it holds
+ * (LineGate.lineBits; ALL_LITERALS otherwise, 0 for a head line without any). The string may
+ * share memory with its whole read chunk (~1 MiB): copy what is kept past the call.
  */
-export type LineHandler = (line: string, lineNo: number) => void;
+export type LineHandler = (line: string, lineNo: number, literals: number) => void;
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -159,8 +160,20 @@ export class LineSplitter {
           lastFrom = start;
           lastTo = end;
           // A hit at the newline itself cannot be a literal's (none holds one): harmless.
-          if ((hit <= nl || lineNo <= head) && !this.#deliver(text.slice(start, newline && end === nl ? nl + 1 : end), lineNo)) {
-            return this.keepLast(text, lastFrom, lastTo);
+          if (hit <= nl || lineNo <= head) {
+            let literals = ALL_LITERALS;
+            if (gate !== undefined) {
+              if (hit > nl) literals = 0;
+              else if (gate.lineBits !== undefined) {
+                // Finds the line's other hits too, and the next one past it.
+                literals = gate.lineBits(text, hit, nl);
+                hit = gate.after ?? -1;
+                if (hit === -1) hit = length;
+              }
+            }
+            if (!this.#deliver(text.slice(start, newline && end === nl ? nl + 1 : end), lineNo, literals)) {
+              return this.keepLast(text, lastFrom, lastTo);
+            }
           }
         }
       } else {
@@ -220,13 +233,18 @@ export class LineSplitter {
     this.last = line;
     this.lastFrom = -1;
     const gate = this.gate;
-    if (gate === undefined || lineNo <= this.head || gate.next(line, 0) !== -1) this.#deliver(line, lineNo);
+    if (gate === undefined) this.#deliver(line, lineNo, ALL_LITERALS);
+    else {
+      const hit = gate.next(line, 0);
+      if (hit !== -1) this.#deliver(line, lineNo, gate.lineBits === undefined ? ALL_LITERALS : gate.lineBits(line, hit, line.length));
+      else if (lineNo <= this.head) this.#deliver(line, lineNo, 0);
+    }
     return true;
   }
 
   // Hands a line to the handler; false (and halted) when the signal was aborted meanwhile.
-  #deliver(line: string, lineNo: number): boolean {
-    this.onLine(line, lineNo);
+  #deliver(line: string, lineNo: number, literals: number): boolean {
+    this.onLine(line, lineNo, literals);
     if (this.signal?.aborted !== true) return true;
     this.halted = true;
     return false;

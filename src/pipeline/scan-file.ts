@@ -4,7 +4,7 @@
 // state (maxlines buffers, F-MLFID sessions) lives in one line processor per target and file.
 import type { DateDetector } from '../time/date-detector.js';
 import type { CompiledFilter } from '../filter/compile-filter.js';
-import { buildLineGate, type LineGate } from '../filter/line-gate.js';
+import { ALL_LITERALS, buildLineGate, type LineGate } from '../filter/line-gate.js';
 import { createLineProcessor } from '../filter/line-processor.js';
 import { LineGrams } from '../filter/line-grams.js';
 import { mayMatch } from '../filter/may-match.js';
@@ -129,6 +129,9 @@ export async function scanFile(
   const processors = targets.map((t) => createLineProcessor(t.filter, { mode: 'first' }));
   // With many targets, each line's bigram filter spares most literal scans (line-grams.ts).
   const grams = targets.length >= GRAMS_FROM_TARGETS ? new LineGrams() : undefined;
+  const gate = gateFor(ctx.targets, targets);
+  // Per target: the gate literals of which a line must hold one to pass its pre-check.
+  const literalsOf = Int32Array.from(targets, (t) => gate?.filterBits?.(t.filter) ?? ALL_LITERALS);
   const nDetectors = detectors.length;
   // Per-line caches, indexed by detector; `seen` holds the line number they belong to.
   const seen = new Int32Array(nDetectors).fill(-1);
@@ -160,7 +163,7 @@ export async function scanFile(
   // The reader stops at the line during which the stopper fires (--until): nothing after it arrives.
   // `raw` ends in its "\n" when the chunk had one right there (readLines' `newline`): the
   // failregex buffer is then a slice of it, not a copy with "\n" appended (#4).
-  const onLine = (raw: string, lineNo: number): void => {
+  const onLine = (raw: string, lineNo: number, literals: number): void => {
     const eol = raw.charCodeAt(raw.length - 1) === LF;
     const line = eol ? raw.slice(0, -1) : raw;
     if (probing) {
@@ -178,7 +181,7 @@ export async function scanFile(
     for (let i = 0; i < targets.length; i++) {
       const target = targets[i]!;
       if (target.successOnly === true && successLine === lineNo) continue; // counted once (#6)
-      if (!mayMatch(target.filter, line, grams)) continue;
+      if ((literals & literalsOf[i]!) === 0 || !mayMatch(target.filter, line, grams)) continue;
       const d = target.detector;
       if (seen[d] !== lineNo) {
         seen[d] = lineNo;
@@ -230,7 +233,7 @@ export async function scanFile(
     signal: stopper === undefined ? ctx.signal : ctx.signal === undefined ? stopper.signal : AbortSignal.any([ctx.signal, stopper.signal]),
     // Lines without any literal some target needs never reach onLine (the first ones
     // always do: they date the file). Undefined for maxlines buffers, which see every line.
-    gate: gateFor(ctx.targets, targets),
+    gate,
     newline: true,
     head: FIRST_TIME_PROBE_LINES,
     onChunk: onProgress === undefined ? undefined : (lines, c) => {

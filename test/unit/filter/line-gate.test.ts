@@ -14,7 +14,7 @@ import { gunzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { loadFilter } from '../../../src/config/load-filter.js';
 import { compileFilter, type CompiledFilter } from '../../../src/filter/compile-filter.js';
-import { buildLineGate, gateLiterals, type LineGate } from '../../../src/filter/line-gate.js';
+import { ALL_LITERALS, buildLineGate, gateLiterals, type LineGate } from '../../../src/filter/line-gate.js';
 import { mayMatch } from '../../../src/filter/may-match.js';
 import { LineSplitter } from '../../../src/lines/line-splitter.js';
 import type { FilterDefinition } from '../../../src/types.js';
@@ -139,23 +139,58 @@ function samplesLines(): string[] {
   return out;
 }
 
+/**
+ * The literal bits a line must get from a gate over `filters` that tells them: the bit of
+ * every exact gate literal it holds (found by includes(), one by one). undefined when the
+ * gate has case-blind patterns, and so no literal bits.
+ */
+const literalsOf = new WeakMap<readonly CompiledFilter[], ReturnType<typeof gateLiterals>>();
+function expectedBits(filters: readonly CompiledFilter[], line: string): number | undefined {
+  if (!literalsOf.has(filters)) literalsOf.set(filters, gateLiterals(filters));
+  const lits = literalsOf.get(filters)!;
+  if (lits.patterns.length > 0 || lits.exact.length > 32) return undefined;
+  let bits = 0;
+  lits.exact.forEach((g, k) => {
+    if (line.includes(g)) bits |= 1 << k;
+  });
+  return bits;
+}
+
+/**
+ * Literal bits of one line: exactly the literals it holds, and for every filter it may
+ * match, one of that filter's bits (so the scan never skips a filter that could match).
+ */
+function checkBits(gate: LineGate, filters: readonly CompiledFilter[], line: string, bits: number, what: string): void {
+  const want = expectedBits(filters, line);
+  if (want === undefined) return assert.equal(bits, ALL_LITERALS, `${what}: a gate with patterns tells no bits`);
+  assert.equal(bits, want, `${what}: literal bits of ${JSON.stringify(line)}`);
+  for (const f of filters) {
+    if (mayMatch(f, line)) assert.ok((bits & gate.filterBits!(f)) !== 0, `${what}: ${f.name} would be skipped on ${JSON.stringify(line)}`);
+  }
+}
+
 /** Lines whose gate must find them, and the gate's verdict, for `filters` over `lines`. */
 function checkLines(gate: LineGate, filters: readonly CompiledFilter[], lines: readonly string[], what: string): number {
   let must = 0;
   for (const line of lines) {
     if (line.includes('\n')) continue;
+    const at = gate.next(line, 0);
+    if (at !== -1 && gate.lineBits !== undefined) {
+      const bits = gate.lineBits(line, at, line.length);
+      assert.equal(gate.after, -1, `${what}: nothing after the last line`);
+      checkBits(gate, filters, line, bits, what);
+    }
     if (!filters.some((f) => mayMatch(f, line))) continue;
     must++;
-    const at = gate.next(line, 0);
     assert.ok(at !== -1, `${what}: the gate misses ${JSON.stringify(line)}`);
   }
   return must;
 }
 
-/** The same through LineSplitter: lines in 64 KiB chunks, every mayMatch line delivered. */
+/** The same through LineSplitter: lines in 64 KiB chunks, every mayMatch line delivered, with its literal bits. */
 function checkThroughSplitter(gate: LineGate, filters: readonly CompiledFilter[], lines: readonly string[], what: string): void {
-  const delivered = new Set<number>();
-  const s = new LineSplitter((_line, n) => delivered.add(n), 1 << 20, { gate });
+  const delivered = new Map<number, number>();
+  const s = new LineSplitter((_line, n, bits) => delivered.set(n, bits), 1 << 20, { gate });
   const bytes = Buffer.from(lines.join('\n') + '\n');
   for (let at = 0; at < bytes.length; at += 65536) s.write(bytes.subarray(at, at + 65536));
   s.end();
@@ -163,8 +198,13 @@ function checkThroughSplitter(gate: LineGate, filters: readonly CompiledFilter[]
   const all = new LineSplitter((line) => seen.push(line), 1 << 20);
   all.write(bytes);
   all.end();
+  const tells = gate.lineBits !== undefined;
   seen.forEach((line, i) => {
-    if (filters.some((f) => mayMatch(f, line))) assert.ok(delivered.has(i + 1), `${what}: line ${i + 1} not delivered: ${JSON.stringify(line)}`);
+    const bits = delivered.get(i + 1);
+    if (filters.some((f) => mayMatch(f, line))) assert.ok(bits !== undefined, `${what}: line ${i + 1} not delivered: ${JSON.stringify(line)}`);
+    if (bits === undefined) return;
+    if (tells) checkBits(gate, filters, line, bits, `${what}, line ${i + 1}`);
+    else assert.equal(bits, ALL_LITERALS, `${what}: a gate without literal bits`);
   });
 }
 
@@ -221,6 +261,87 @@ test('next() points into the first hit at or after `from`', () => {
   // Regex syntax in a literal is searched as text.
   inside(gate.next('a.b(c)|d 1', 0), [0, 9], 'regex syntax');
   assert.equal(gate.next('aXb(c)|d 1 a.b(c)', 0), -1);
+});
+
+test('literal bits: every occurrence, overlapping ones and shared last characters too', () => {
+  // Gate literals "abcd", "cdef" (they overlap in "abcdef"), and two that end alike.
+  const cf = compileFilter(def({ failregex: [String.raw`abcd\S*<HOST>`, String.raw`cdef\S*<HOST>`, 'one two <HOST>', 'three <HOST>'] }));
+  const other = compileFilter(def({ failregex: ['zzzz <HOST>'] }));
+  const gate = buildLineGate([cf, other])!;
+  const exact = gateLiterals([cf, other])!.exact;
+  const bit = (lit: string): number => {
+    const k = exact.findIndex((g) => lit.includes(g));
+    assert.ok(k >= 0, `${lit} in ${exact.join(' | ')}`);
+    return 1 << k;
+  };
+  const text = 'x abcdef three one two 1\nzzzz 1\nnothing\ncdef';
+  const nl = text.indexOf('\n');
+  const bits = gate.lineBits!(text, gate.next(text, 0), nl);
+  assert.equal(bits, bit('abcd') | bit('cdef') | bit('three ') | bit('one two '));
+  // Searching on from each hit's end instead of its start would miss "cdef" inside "abcdef".
+  assert.notEqual(bits & bit('cdef'), 0);
+  // `after` is the next hit past the line, as next() from the line's end gives it.
+  assert.equal(gate.after, gate.next(text, nl + 1));
+  const second = text.indexOf('\n', nl + 1);
+  assert.equal(gate.lineBits!(text, gate.after!, second), bit('zzzz '));
+  assert.equal(gate.after, text.length - 1, 'the last line holds "cdef"');
+  // Filter bits: a line needs one of them; a filter the gate was not built over gets them all.
+  assert.equal(gate.filterBits!(cf) & bit('zzzz '), 0);
+  assert.equal(gate.filterBits!(other), bit('zzzz '));
+  assert.equal(gate.filterBits!(compileFilter(def({ failregex: ['abcd <HOST>'] }))), ALL_LITERALS);
+  // Case-blind literals are regex patterns: no bits at all, so nothing is skipped.
+  const ci = buildLineGate([cf, compileFilter(def({ failregex: ['(?i)kick <HOST>'] }))])!;
+  assert.equal(ci.lineBits, undefined);
+  assert.equal(ci.filterBits, undefined);
+  // Nor beyond 32 literals: one bit each.
+  const many = (n: number): CompiledFilter => compileFilter(def({ failregex: Array.from({ length: n }, (_, k) => `w${String(k).padStart(2, '0')}q <HOST>`) }));
+  assert.equal(gateLiterals([many(32)])!.exact.length, 32);
+  assert.ok(buildLineGate([many(32)])!.lineBits !== undefined);
+  assert.equal(buildLineGate([many(33)])!.lineBits, undefined);
+});
+
+test('literal bits through the splitter: a head line without a hit gets none, a gate without bits all', () => {
+  const cf = compileFilter(def({ failregex: [String.raw`abcd\S*<HOST>`, String.raw`cdef\S*<HOST>`] }));
+  const gate = buildLineGate([cf])!;
+  const got: [string, number][] = [];
+  const s = new LineSplitter((line, _n, bits) => got.push([line, bits]), 1000, { gate, head: 1 });
+  s.write(Buffer.from('first\nabcdef\nnone\nl\u00e4st cdef\n'));
+  s.end();
+  const exact = gateLiterals([cf])!.exact;
+  assert.deepEqual(got, [['first', 0], ['abcdef', 0b11], ['l\u00e4st cdef', 1 << exact.indexOf('cdef')]]);
+  const plain: number[] = [];
+  const t = new LineSplitter((_l, _n, bits) => plain.push(bits), 1000, { gate: { next: (text, from) => text.indexOf('c', from) } });
+  t.write(Buffer.from('abc\nxyz\n'));
+  t.end();
+  assert.deepEqual(plain, [ALL_LITERALS]);
+  const none: number[] = [];
+  const u = new LineSplitter((_l, _n, bits) => none.push(bits), 1000);
+  u.write(Buffer.from('abc\nxyz\n'));
+  u.end();
+  assert.deepEqual(none, [ALL_LITERALS, ALL_LITERALS]);
+});
+
+test('literal bits never skip a filter that may match: the default jails together, each filter with the success filter', () => {
+  const all = allFilters();
+  // The default jails (dovecot, postfix, postfix-sasl) and the success filter; every filter with the latter.
+  const success = all[REFS.length]!;
+  const shipped = [all[0]!, all[2]!, all[3]!, success];
+  const sets = [shipped, ...all.filter((f) => f !== success).map((f) => [f, success])].filter((fs) => gateLiterals(fs)!.patterns.length === 0);
+  const r = rng(7);
+  const lines: string[] = [];
+  for (let i = 0; i < 6000; i++) lines.push(generate(r));
+  lines.push(...samplesLines());
+  let told = 0;
+  for (const filters of sets) {
+    const gate = buildLineGate(filters)!;
+    if (gate.lineBits === undefined) continue;
+    told++;
+    checkLines(gate, filters, lines, filters.map((f) => f.name).join('+'));
+  }
+  assert.ok(told >= 2 * REFS.length, `gates with literal bits: ${told}`);
+  const gate = buildLineGate(shipped)!;
+  assert.ok(gate.lineBits !== undefined, 'the default jails get literal bits');
+  checkThroughSplitter(gate, shipped, lines, 'shipped');
 });
 
 test('never misses a mayMatch line: generated lines, each filter alone and all together', () => {
