@@ -28,9 +28,11 @@ export interface LineGate {
   after?: number;
   /**
    * With lineBits: the bits of which a line must hold one for mayMatch(filter, line) to pass
-   * (ALL_LITERALS when the gate cannot tell). A filter the gate was not built over gets ALL_LITERALS.
+   * (ALL_LITERALS when the gate cannot tell). A filter the gate was not built over gets
+   * ALL_LITERALS. `part`: only for the prefregex and failregexes to match ('fail'), or a
+   * successregex ('success').
    */
-  filterBits?(filter: CompiledFilter): number;
+  filterBits?(filter: CompiledFilter, part?: 'fail' | 'success'): number;
 }
 
 /** What a gate searches: exact substrings, and flag-free regexes for case-insensitive literals. */
@@ -189,7 +191,7 @@ class RegexGate implements LineGate {
   // Per last UTF-16 unit of the exact literals: the indexes of those that end with it.
   readonly #byLast = new Map<number, number[]>();
   readonly #filters: readonly CompiledFilter[];
-  readonly #filterBits = new Map<CompiledFilter, number>();
+  readonly #filterBits = new Map<string, Map<CompiledFilter, number>>();
 
   constructor(lits: GateLiterals, filters: readonly CompiledFilter[]) {
     const sources = [...lits.exact.map((t) => literalSource(t, '')), ...lits.patterns.map((p) => `(?:${p.source})`)];
@@ -233,18 +235,23 @@ class RegexGate implements LineGate {
     }
   }
 
-  filterBits?(filter: CompiledFilter): number {
-    let bits = this.#filterBits.get(filter);
+  filterBits?(filter: CompiledFilter, part?: 'fail' | 'success'): number {
+    const key = part ?? 'all';
+    let cache = this.#filterBits.get(key);
+    if (cache === undefined) this.#filterBits.set(key, (cache = new Map()));
+    let bits = cache.get(filter);
     if (bits !== undefined) return bits;
     if (!this.#filters.includes(filter) || filter.precheck === undefined) return ALL_LITERALS;
     const p = filter.precheck;
+    // A failregex alternative is the prefregex's clauses plus the failregex's.
+    const parts = part === 'fail' ? [p.pref, ...p.fail] : part === 'success' ? p.success : [p.pref, ...p.fail, ...p.success];
     const texts: string[] = [];
-    for (const clauses of [p.pref, ...p.fail, ...p.success]) for (const clause of clauses) for (const lit of clause) texts.push(lit.text);
+    for (const clauses of parts) for (const clause of clauses) for (const lit of clause) texts.push(lit.text);
     bits = 0;
     this.#exact.forEach((g, k) => {
       if (texts.some((t) => t.includes(g))) bits! |= 1 << k;
     });
-    this.#filterBits.set(filter, bits);
+    cache.set(filter, bits);
     return bits;
   }
 

@@ -6,7 +6,7 @@
 import type { EpochMs } from '../types.js';
 import type { CompiledFilter } from './compile-filter.js';
 import { addressOf, groupStrings, pyStr, truthy } from './failure-groups.js';
-import { matchLine, SERVER_FAILURE, SERVER_SUCCESS, serverMatcher } from './match-line.js';
+import { matchLine, PARTS_ALL, SERVER_FAILURE, SERVER_SUCCESS, serverMatcher } from './match-line.js';
 import type { LineMatch, RegexHit, ServerHit, ServerMatcher } from './match-line.js';
 import { MultiLineMatcher } from './multiline.js';
 import type { RawFailure, SessionOptions } from './multiline.js';
@@ -71,9 +71,11 @@ export interface LineProcessor {
   process(text: string, time: EpochMs | undefined): ProcessedLine | undefined;
   /**
    * process() for a dated text that still ends in its "\n" (a slice of the read chunk): the
-   * failregex buffer as it is, where process() would copy the text to append one.
+   * failregex buffer as it is, where process() would copy the text to append one. `parts`
+   * (PARTS_* of match-line.ts): the regexes the line's literals leave possible; a stateful
+   * processor, whose buffer spans lines, runs them all.
    */
-  processBuffer(buf: string, time: EpochMs): ProcessedLine | undefined;
+  processBuffer(buf: string, time: EpochMs, parts?: number): ProcessedLine | undefined;
   /** Forgets buffered lines and sessions. */
   reset(): void;
 }
@@ -109,15 +111,15 @@ class StatelessProcessor implements LineProcessor {
     return undefined;
   }
 
-  processBuffer(buf: string, time: EpochMs): ProcessedLine | undefined {
+  processBuffer(buf: string, time: EpochMs, parts = PARTS_ALL): ProcessedLine | undefined {
     const server = this.#server;
-    return server === undefined ? this.process(buf.slice(0, -1), time) : this.#first(server, buf);
+    return server === undefined ? this.process(buf.slice(0, -1), time) : this.#first(server, buf, parts);
   }
 
   // `buf`: the text plus "\n".
-  #first(server: ServerMatcher, buf: string): ProcessedLine | undefined {
+  #first(server: ServerMatcher, buf: string, parts = PARTS_ALL): ProcessedLine | undefined {
     const h = this.#hit;
-    const kind = server.matchBuffer(buf, h);
+    const kind = server.matchBuffer(buf, h, parts);
     if (kind === SERVER_FAILURE) {
       takeHit(this.#failure, h).nofail = h.nofail;
       return this.#failureLine;

@@ -171,6 +171,14 @@ export const SERVER_NONE = 0;
 export const SERVER_FAILURE = 1;
 export const SERVER_SUCCESS = 2;
 
+/**
+ * Which regexes of a filter can match a line, as its literals tell (matchBuffer's `parts`):
+ * the prefregex and failregexes, the successregexes, or both.
+ */
+export const PARTS_FAIL = 1;
+export const PARTS_SUCCESS = 2;
+export const PARTS_ALL = 3;
+
 /** The server-mode matcher of a filter (one per compiled filter, shared). */
 export function serverMatcher(cf: CompiledFilter): ServerMatcher {
   let m = matchers.get(cf);
@@ -202,16 +210,18 @@ export class ServerMatcher {
    * matchLine(cf, text, 'first') for the server, on `buf` = text + "\n" (the caller's, often
    * a slice of the read chunk that ends in the line's own newline): SERVER_FAILURE when it
    * would report 'failure', SERVER_SUCCESS for 'success' (both with the hit written into
-   * `out`), SERVER_NONE otherwise. Allocates nothing of its own.
+   * `out`), SERVER_NONE otherwise. Allocates nothing of its own. `parts` (PARTS_*): the
+   * regexes that can match at all, as the line's literals tell; the others are not run,
+   * which changes no answer (the answer of a regex that cannot match is a miss anyway).
    */
-  matchBuffer(buf: string, out: ServerHit): number {
+  matchBuffer(buf: string, out: ServerHit, parts = PARTS_ALL): number {
     const cf = this.#cf;
     if (cf.earlyIgnore && firstMatch(cf.ignoreregex, buf) >= 0) return SERVER_NONE;
     const pref = this.#pref;
     let pre: PatternPlan | undefined;
     let fbuf = buf;
-    let prefOk = true;
-    if (pref !== undefined) {
+    let prefOk = (parts & PARTS_FAIL) !== 0;
+    if (prefOk && pref !== undefined) {
       const m = pref.reader!.re.exec(buf);
       if (m === null) {
         prefOk = false;
@@ -234,6 +244,7 @@ export class ServerMatcher {
         return hitInto(cf, own, pre, i, out) ? SERVER_FAILURE : SERVER_NONE;
       }
     }
+    if ((parts & PARTS_SUCCESS) === 0) return SERVER_NONE;
     const succ = this.#success;
     for (let i = 0; i < succ.length; i++) {
       const own = succ[i]!;

@@ -5,12 +5,14 @@
 
 import { LAST_HELD, type CompiledFilter, type LiteralCheck } from './compile-filter.js';
 import type { LineGrams } from './line-grams.js';
+import { PARTS_ALL, PARTS_FAIL, PARTS_SUCCESS } from './match-line.js';
 
 /**
  * False only when no failregex/successregex can match the raw line. `grams`: the line's
- * bigram filter, when the caller builds one (many filters on one line).
+ * bigram filter, when the caller builds one (many filters on one line). `parts` (PARTS_* of
+ * match-line.ts): the regexes still in question; the others are known not to match.
  */
-export function mayMatch(cf: CompiledFilter, line: string, grams?: LineGrams): boolean {
+export function mayMatch(cf: CompiledFilter, line: string, grams?: LineGrams, parts = PARTS_ALL): boolean {
   const p = cf.precheck;
   if (p === undefined) return true;
   // Branches: success[b] for b below success.length, then fail[b - success.length] (behind
@@ -25,6 +27,7 @@ export function mayMatch(cf: CompiledFilter, line: string, grams?: LineGrams): b
   for (let k = first < 0 ? 0 : -1; k < total; k++) {
     const b = k < 0 ? first : k;
     if (k >= 0 && b === first) continue;
+    if ((parts & (b < ns ? PARTS_SUCCESS : PARTS_FAIL)) === 0) continue;
     let holds: boolean;
     if (b < ns) holds = allHold(p.success[b]!, line, grams);
     else {

@@ -8,6 +8,7 @@ import { ALL_LITERALS, buildLineGate, type LineGate } from '../filter/line-gate.
 import { createLineProcessor } from '../filter/line-processor.js';
 import { LineGrams } from '../filter/line-grams.js';
 import { mayMatch } from '../filter/may-match.js';
+import { PARTS_FAIL, PARTS_SUCCESS } from '../filter/match-line.js';
 import { readLines } from '../lines/read-lines.js';
 import type { EpochMs, FileStats, SourceFile } from '../types.js';
 import { parseAddressTarget } from './address-target.js';
@@ -130,8 +131,11 @@ export async function scanFile(
   // With many targets, each line's bigram filter spares most literal scans (line-grams.ts).
   const grams = targets.length >= GRAMS_FROM_TARGETS ? new LineGrams() : undefined;
   const gate = gateFor(ctx.targets, targets);
-  // Per target: the gate literals of which a line must hold one to pass its pre-check.
-  const literalsOf = Int32Array.from(targets, (t) => gate?.filterBits?.(t.filter) ?? ALL_LITERALS);
+  // Per target: the gate literals of which a line must hold one for its prefregex and
+  // failregexes to match, and one for a successregex. A line with neither is not even
+  // pre-checked, and only the part its literals leave possible is run (line-gate.ts).
+  const failBits = Int32Array.from(targets, (t) => gate?.filterBits?.(t.filter, 'fail') ?? ALL_LITERALS);
+  const successBits = Int32Array.from(targets, (t) => gate?.filterBits?.(t.filter, 'success') ?? ALL_LITERALS);
   const nDetectors = detectors.length;
   // Per-line caches, indexed by detector; `seen` holds the line number they belong to.
   const seen = new Int32Array(nDetectors).fill(-1);
@@ -181,7 +185,8 @@ export async function scanFile(
     for (let i = 0; i < targets.length; i++) {
       const target = targets[i]!;
       if (target.successOnly === true && successLine === lineNo) continue; // counted once (#6)
-      if ((literals & literalsOf[i]!) === 0 || !mayMatch(target.filter, line, grams)) continue;
+      const parts = ((literals & failBits[i]!) === 0 ? 0 : PARTS_FAIL) | ((literals & successBits[i]!) === 0 ? 0 : PARTS_SUCCESS);
+      if (parts === 0 || !mayMatch(target.filter, line, grams, parts)) continue;
       const d = target.detector;
       if (seen[d] !== lineNo) {
         seen[d] = lineNo;
@@ -214,7 +219,7 @@ export async function scanFile(
         if (target.filter.maxlines > 1) processors[i]!.process(line, undefined);
         continue;
       }
-      const r = processors[i]!.processBuffer(texts[d]!, time);
+      const r = processors[i]!.processBuffer(texts[d]!, time, parts);
       if (r === undefined) continue;
       for (const f of r.failures) {
         if (f.id !== undefined) addHit(target.jail, FAILURE, f.id, f.user, time, line, lineNo);

@@ -16,6 +16,7 @@ import { loadFilter } from '../../../src/config/load-filter.js';
 import { compileFilter, type CompiledFilter } from '../../../src/filter/compile-filter.js';
 import { ALL_LITERALS, buildLineGate, gateLiterals, type LineGate } from '../../../src/filter/line-gate.js';
 import { mayMatch } from '../../../src/filter/may-match.js';
+import { PARTS_FAIL, PARTS_SUCCESS, serverMatcher, type ServerHit } from '../../../src/filter/match-line.js';
 import { LineSplitter } from '../../../src/lines/line-splitter.js';
 import type { FilterDefinition } from '../../../src/types.js';
 import { loadStockMailFilters } from '../../support/stock-mail-filters.js';
@@ -165,9 +166,23 @@ function checkBits(gate: LineGate, filters: readonly CompiledFilter[], line: str
   if (want === undefined) return assert.equal(bits, ALL_LITERALS, `${what}: a gate with patterns tells no bits`);
   assert.equal(bits, want, `${what}: literal bits of ${JSON.stringify(line)}`);
   for (const f of filters) {
-    if (mayMatch(f, line)) assert.ok((bits & gate.filterBits!(f)) !== 0, `${what}: ${f.name} would be skipped on ${JSON.stringify(line)}`);
+    if (!mayMatch(f, line)) continue;
+    assert.ok((bits & gate.filterBits!(f)) !== 0, `${what}: ${f.name} would be skipped on ${JSON.stringify(line)}`);
+    // The parts the bits leave possible answer as all of them would (scanFile runs only those).
+    const parts = ((bits & gate.filterBits!(f, 'fail')) === 0 ? 0 : PARTS_FAIL) | ((bits & gate.filterBits!(f, 'success')) === 0 ? 0 : PARTS_SUCCESS);
+    assert.ok(parts !== 0 && mayMatch(f, line, undefined, parts), `${what}: ${f.name} pre-check with parts ${parts} on ${JSON.stringify(line)}`);
+    const all = serverMatcher(f).matchBuffer(line + '\n', HIT_ALL);
+    const some = serverMatcher(f).matchBuffer(line + '\n', HIT_PARTS, parts);
+    assert.equal(some, all, `${what}: ${f.name}, parts ${parts} on ${JSON.stringify(line)}`);
+    if (all !== 0) assert.deepEqual(HIT_PARTS, HIT_ALL);
+    matched += all === 0 ? 0 : 1;
   }
 }
+
+const HIT_ALL: ServerHit = { regex: -1, id: '', ip: undefined, user: undefined, nofail: false };
+const HIT_PARTS: ServerHit = { ...HIT_ALL };
+// Lines the server matcher turned into a hit while bits were checked (the check must see some).
+let matched = 0;
 
 /** Lines whose gate must find them, and the gate's verdict, for `filters` over `lines`. */
 function checkLines(gate: LineGate, filters: readonly CompiledFilter[], lines: readonly string[], what: string): number {
@@ -339,6 +354,7 @@ test('literal bits never skip a filter that may match: the default jails togethe
     checkLines(gate, filters, lines, filters.map((f) => f.name).join('+'));
   }
   assert.ok(told >= 2 * REFS.length, `gates with literal bits: ${told}`);
+  assert.ok(matched > 1000, `lines the matchers turned into hits: ${matched}`);
   const gate = buildLineGate(shipped)!;
   assert.ok(gate.lineBits !== undefined, 'the default jails get literal bits');
   checkThroughSplitter(gate, shipped, lines, 'shipped');

@@ -15,7 +15,7 @@ import type { CompiledFilter } from '../../../src/filter/compile-filter.js';
 import { plainGroups } from '../../../src/filter/failure-groups.js';
 import { createLineProcessor } from '../../../src/filter/line-processor.js';
 import type { LineProcessor } from '../../../src/filter/line-processor.js';
-import { matchLine, serverMatcher, SERVER_NONE } from '../../../src/filter/match-line.js';
+import { matchLine, PARTS_FAIL, PARTS_SUCCESS, serverMatcher, SERVER_FAILURE, SERVER_NONE, SERVER_SUCCESS } from '../../../src/filter/match-line.js';
 import type { ServerHit } from '../../../src/filter/match-line.js';
 import { createDateDetector } from '../../../src/time/date-detector.js';
 import { parseZone } from '../../../src/time/zone.js';
@@ -194,6 +194,26 @@ test('ServerMatcher answers SERVER_NONE for ignored, missed and pending lines', 
   assert.equal(matchLine(mlfid, 'c1 bob failed').status, 'pending');
   assert.equal(serverMatcher(mlfid).matchBuffer('c1 bob failed\n', out), SERVER_NONE);
   assert.equal(out.regex, -1, 'nothing written');
+});
+
+test('matchBuffer runs only the parts it is given: prefregex and failregexes, successregexes', () => {
+  const cf = filter({ prefregex: String.raw`^x <F-CONTENT>.+</F-CONTENT>$`, failregex: ['from <HOST>'], successregex: [String.raw`^x from <HOST> ok$`] });
+  const out: ServerHit = { regex: -1, id: '', ip: undefined, user: undefined, nofail: false };
+  const m = serverMatcher(cf);
+  // The failure wins (first failregex, server mode); without the fail part the success shows.
+  assert.equal(m.matchBuffer('x from 192.0.2.1 ok\n', out), SERVER_FAILURE);
+  assert.equal(m.matchBuffer('x from 192.0.2.1 ok\n', out, PARTS_FAIL), SERVER_FAILURE);
+  assert.equal(m.matchBuffer('x from 192.0.2.1 ok\n', out, PARTS_SUCCESS), SERVER_SUCCESS);
+  assert.equal(out.id, '192.0.2.1');
+  assert.equal(m.matchBuffer('x from 192.0.2.2\n', out, PARTS_SUCCESS), SERVER_NONE);
+  assert.equal(m.matchBuffer('x from 192.0.2.2\n', out, 0), SERVER_NONE);
+  const ok = filter({ failregex: ['bad <HOST>'], successregex: [String.raw`^from <HOST> ok$`] });
+  assert.equal(serverMatcher(ok).matchBuffer('from 192.0.2.3 ok\n', out, PARTS_FAIL), SERVER_NONE);
+  assert.equal(serverMatcher(ok).matchBuffer('from 192.0.2.3 ok\n', out, PARTS_SUCCESS), SERVER_SUCCESS);
+  // An early ignoreregex still comes first.
+  const ign = filter({ failregex: ['a <HOST>', 'b <HOST>', 'c <HOST>', 'd <HOST>'], ignoreregex: ['192\\.0\\.2\\.9'], successregex: [String.raw`^ok <HOST>$`] });
+  assert.equal(serverMatcher(ign).matchBuffer('ok 192.0.2.9\n', out, PARTS_SUCCESS), SERVER_NONE);
+  assert.equal(serverMatcher(ign).matchBuffer('ok 192.0.2.8\n', out, PARTS_SUCCESS), SERVER_SUCCESS);
 });
 
 test("'first' mode: undated lines yield nothing, results are reused, groups are left empty", () => {

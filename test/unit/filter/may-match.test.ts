@@ -9,7 +9,7 @@ import { loadStockMailFilters } from '../../support/stock-mail-filters.js';
 import type { FilterDefinition } from '../../../src/types.js';
 import type { CompiledFilter } from '../../../src/filter/compile-filter.js';
 import { LAST_HELD, compileFilter } from '../../../src/filter/compile-filter.js';
-import { matchLine } from '../../../src/filter/match-line.js';
+import { matchLine, PARTS_FAIL, PARTS_SUCCESS } from '../../../src/filter/match-line.js';
 import { mayMatch } from '../../../src/filter/may-match.js';
 import { mulberry32 as rng } from '../../support/mulberry32.js';
 
@@ -139,6 +139,24 @@ test('prefregex literals are required for failures; successregex stands alone', 
   assert.ok(!mayMatch(cf, 'Jan  1 00:00:00 h door: denied 192.0.2.1'), 'prefregex literal missing');
   assert.ok(mayMatch(cf, 'Jan  1 00:00:00 h other: welcome 192.0.2.1'));
   assert.equal(matchLine(cf, ' h other: welcome 192.0.2.1').status, 'success');
+});
+
+test('parts: only the failregex branches, or only the successregex ones, count', () => {
+  const cf = compileFilter(def({
+    prefregex: String.raw`^ \S+ gate: <F-CONTENT>.+</F-CONTENT>$`,
+    failregex: ['^denied <HOST>$'],
+    successregex: [String.raw`^ \S+ other: welcome <HOST>$`],
+  }));
+  const fail = 'Jan  1 00:00:00 h gate: denied 192.0.2.1';
+  const welcome = 'Jan  1 00:00:00 h other: welcome 192.0.2.1';
+  assert.ok(mayMatch(cf, fail, undefined, PARTS_FAIL));
+  assert.ok(!mayMatch(cf, fail, undefined, PARTS_SUCCESS));
+  assert.ok(mayMatch(cf, welcome, undefined, PARTS_SUCCESS));
+  assert.ok(!mayMatch(cf, welcome, undefined, PARTS_FAIL));
+  // The last-held hint is a branch of the part left out: it is skipped, not trusted.
+  assert.ok(mayMatch(cf, welcome));
+  assert.ok(!mayMatch(cf, welcome, undefined, PARTS_FAIL));
+  assert.ok(!mayMatch(cf, welcome, undefined, 0));
 });
 
 test('multi-line buffers disable the pre-check', () => {
