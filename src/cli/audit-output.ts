@@ -130,10 +130,23 @@ export function windowScan<F extends SourceFile>(
   return { files: read, skipped, stopAfter: until === undefined ? undefined : until + UNTIL_SLACK_MS };
 }
 
+/**
+ * Whether the output reads the replay's hits besides the report: ndjson's events and the
+ * charts of html and email do. For the others the caller can let the hits go first (#4).
+ */
+export function rendersHits(args: OutputArgs): boolean {
+  if (args.export !== undefined) return false;
+  const format = args.mailTo.length > 0 ? 'email' : args.format;
+  return format === 'ndjson' || format === 'html' || format === 'email';
+}
+
 /** What `renderAuditOutput` needs besides the report. */
 export interface OutputContext {
-  /** The windowed replay (its hits, with their outcome column, for ndjson and the charts). */
-  outcome: Pick<ReplayOutcome, 'hits'>;
+  /**
+   * The windowed replay (its hits, with their outcome column, for ndjson and the charts);
+   * needed only when rendersHits says so.
+   */
+  outcome: Pick<ReplayOutcome, 'hits'> | undefined;
   /** Paths by index in the list given to the replay (Hit.file). */
   paths: readonly string[];
   zone: Zone;
@@ -196,9 +209,13 @@ async function render(report: Report, format: AuditFormat, args: OutputArgs, pla
     const { renderExport } = await import('../report/render-export.js');
     return renderExport(report, { kind: args.export, minBans: args.persistent ?? 1, formatTime: fmt });
   }
+  const outcome = (): Pick<ReplayOutcome, 'hits'> => {
+    if (ctx.outcome === undefined) throw new Error(`the ${format} output needs the replay's hits (see rendersHits)`);
+    return ctx.outcome;
+  };
   const series = (): ReturnType<typeof buildFailureSeries> => {
     const { from, to } = reportPeriod(report);
-    return buildFailureSeries(ctx.outcome, report.jails.length, from, to === undefined || plan.window.until === undefined ? to : to - 1);
+    return buildFailureSeries(outcome(), report.jails.length, from, to === undefined || plan.window.until === undefined ? to : to - 1);
   };
   switch (format) {
     case 'json': {
@@ -207,7 +224,7 @@ async function render(report: Report, format: AuditFormat, args: OutputArgs, pla
     }
     case 'ndjson': {
       const { renderNdjsonPieces } = await import('../report/render-ndjson.js');
-      return renderNdjsonPieces(ctx.outcome, report, { formatTime: fmt, paths: ctx.paths });
+      return renderNdjsonPieces(outcome(), report, { formatTime: fmt, paths: ctx.paths });
     }
     case 'csv':
     case 'csv-bans': {

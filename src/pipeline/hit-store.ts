@@ -32,7 +32,7 @@ export type HitObject = Hit & { text?: string };
 /** Distinct strings in first-seen order, each with its dense index. */
 export class StringTable {
   readonly values: string[];
-  // Built on first use for adopted values (a worker's table, read by an append only).
+  // Built on first use for adopted values (a worker's table, read by a merge only).
   #index: Map<string, number> | undefined;
   readonly #withQuads: boolean;
   // The previous value and its index: hits come in bursts from one address (and the
@@ -243,7 +243,7 @@ abstract class HitRows {
 }
 
 /**
- * One file's hits as its scan collects them, until the merge (HitStore.append). At the end
+ * One file's hits as its scan collects them, until the merge (HitStore.merge). At the end
  * of a scan every file's hits are held next to the merged store: finished (exact-size) and
  * without the two columns the merge fills itself, a file's hit takes 23 bytes there instead
  * of 28 to 56 (a grown store is up to half empty). Peak RSS on the bench corpus: -6 MB, and
@@ -308,6 +308,38 @@ export class FileHits extends HitRows {
 /** The buffers of packed hits, for postMessage's transfer list. */
 export function transferList(p: PackedFileHits): ArrayBuffer[] {
   return [p.time, p.jail, p.kind, p.id, p.user, p.line].map((a) => a.buffer as ArrayBuffer);
+}
+
+// What a merged file's columns become: shared, empty, never written (a push grows them anew).
+const NO_F64 = new Float64Array(0);
+const NO_U32 = new Uint32Array(0);
+const NO_U16 = new Uint16Array(0);
+const NO_U8 = new Uint8Array(0);
+
+type Column = Float64Array | Uint32Array | Uint16Array | Uint8Array;
+
+// One merged column: each file's rows copied in order, then that file's column dropped.
+function gather<T extends Column>(files: readonly FileHits[], into: T, take: (f: FileHits) => T, drop: (f: FileHits) => void): T {
+  let base = 0;
+  for (const f of files) {
+    into.set(take(f).subarray(0, f.length), base);
+    base += f.length;
+    drop(f);
+  }
+  return into;
+}
+
+// A merged code column: each file's codes through its map, then that file's column dropped.
+function remap(files: readonly FileHits[], into: Uint32Array, maps: readonly Uint32Array[], take: (f: FileHits) => Uint32Array, drop: (f: FileHits) => void): Uint32Array {
+  let base = 0;
+  files.forEach((f, k) => {
+    const codes = take(f);
+    const map = maps[k]!;
+    for (let i = 0; i < f.length; i++) into[base + i] = map[codes[i]!]!;
+    base += f.length;
+    drop(f);
+  });
+  return into;
 }
 
 // The `user` column's code of a username: its index + 1, 0 for none.
@@ -479,31 +511,48 @@ export class HitStore extends HitRows {
   }
 
   /**
-   * Appends a file's hits, re-coding its ids and usernames into this store's tables (one
-   * lookup per distinct string, not per row); their outcomes are OUTCOME_NONE (rows past
-   * `length` are never written: a new or grown column is zeros there).
+   * The files' hits in one store, in the order given, their ids and usernames re-coded into
+   * its tables (interned file by file, ids then usernames). Built a column at a time, each
+   * file's column dropped once copied: next to the files' hits (23 bytes a hit) the merge
+   * holds one new column at a time (8 bytes a hit at most), where appending to a store
+   * sized for all of them held a whole second copy (28): at the end of the scan of a corpus
+   * with 2 M hits, that was the run's peak (#4). The files are left empty.
    */
-  append(other: FileHits): void {
-    const idMap = new Uint32Array(other.ids.size);
-    other.ids.values.forEach((v, k) => (idMap[k] = this.ids.intern(v)));
-    const userMap = new Uint32Array(other.users.size + 1);
-    other.users.values.forEach((v, k) => (userMap[k + 1] = this.users.intern(v) + 1));
-    const base = this.length;
-    const n = other.length;
-    if (base + n > this.time.length) this.#grow(Math.max(base + n, this.time.length * 2));
-    this.time.set(other.time.subarray(0, n), base);
-    this.jail.set(other.jail.subarray(0, n), base);
-    this.kind.set(other.kind.subarray(0, n), base);
-    this.file.fill(other.file, base, base + n);
-    this.line.set(other.line.subarray(0, n), base);
-    for (let k = 0; k < n; k++) {
-      this.id[base + k] = idMap[other.id[k]!]!;
-      this.user[base + k] = userMap[other.user[k]!]!;
+  static merge(files: readonly FileHits[]): HitStore {
+    const store = new HitStore(0);
+    const idMaps = files.map((f) => store.#recode(f.ids, false));
+    const userMaps = files.map((f) => store.#recode(f.users, true));
+    let total = 0;
+    for (const f of files) total += f.length;
+    const n = Math.max(1, total);
+    store.time = gather(files, new Float64Array(n), (f) => f.time, (f) => (f.time = NO_F64));
+    store.line = gather(files, new Uint32Array(n), (f) => f.line, (f) => (f.line = NO_U32));
+    store.jail = gather(files, new Uint16Array(n), (f) => f.jail, (f) => (f.jail = NO_U16));
+    store.kind = gather(files, new Uint8Array(n), (f) => f.kind, (f) => (f.kind = NO_U8));
+    store.id = remap(files, new Uint32Array(n), idMaps, (f) => f.id, (f) => (f.id = NO_U32));
+    store.user = remap(files, new Uint32Array(n), userMaps, (f) => f.user, (f) => (f.user = NO_U32));
+    store.file = new Uint32Array(n);
+    store.outcome = new Uint8Array(n);
+    let base = 0;
+    for (const f of files) {
+      store.file.fill(f.file, base, base + f.length);
+      if (f.texts !== undefined) for (const [row, t] of f.texts) (store.texts ??= new Map()).set(base + row, t);
+      base += f.length;
+      f.length = 0;
+      f.texts = undefined;
     }
-    this.length = base + n;
-    if (other.texts !== undefined) {
-      for (const [row, t] of other.texts) (this.texts ??= new Map()).set(base + row, t);
-    }
+    store.length = total;
+    return store;
+  }
+
+  // Codes in this store's table for the values of a file's table; usernames are stored + 1
+  // (0: none), so their map has a slot 0 for "none".
+  #recode(table: StringTable, users: boolean): Uint32Array {
+    const own = users ? this.users : this.ids;
+    const shift = users ? 1 : 0;
+    const map = new Uint32Array(table.size + shift);
+    table.values.forEach((v, k) => (map[k + shift] = own.intern(v) + shift));
+    return map;
   }
 
   /**

@@ -141,13 +141,8 @@ export async function scanAll(
     // One file: its columns and tables are the result (no copy, no second interning).
     hits = HitStore.adopt(scanned[0]!.r.hits);
   } else {
-    let total = 0;
-    for (const { r } of scanned) total += r.hits.length;
-    hits = new HitStore(total);
-    for (const s of scanned) {
-      hits.append(s.r.hits);
-      s.r.hits = RELEASED; // the file's columns can go before the merge is done
-    }
+    hits = HitStore.merge(scanned.map((s) => s.r.hits));
+    for (const s of scanned) s.r.hits = RELEASED; // nothing left of them but their tables
   }
   sortByTime(hits, rank);
   return { files: scanned.map(({ r }) => r.stats), hits, problems, parallel: { workers: workers.length, files: inWorkers } };

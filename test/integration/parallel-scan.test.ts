@@ -180,18 +180,26 @@ describe('hit store', () => {
     });
   });
 
-  it("appends files' hits re-coding their strings, and selects rows sharing the tables", () => {
-    const a = HitStore.from([hits[1]!], ['banned']);
-    a.append(fileHits(2, hits));
-    assert.deepEqual(a.toArray(), [hits[1], ...hits]);
-    assert.deepEqual(a.outcomes(), ['banned', undefined, undefined, undefined], 'appended rows have no outcome yet');
-    assert.deepEqual(a.ids.values, ['2001:db8::1', '203.0.113.7']);
-    a.append(fileHits(5, [{ ...hits[0]!, file: 5 }]));
-    assert.deepEqual(a.get(4), { ...hits[0]!, file: 5 }, "each file's rows carry its index");
+  it("merges files' hits re-coding their strings, leaves the files empty, and selects rows sharing the tables", () => {
+    const first = fileHits(3, [{ ...hits[1]!, file: 3 }]);
+    const second = fileHits(2, hits);
+    const third = fileHits(5, [{ ...hits[0]!, file: 5 }]);
+    const a = HitStore.merge([first, second, third]);
+    assert.deepEqual(a.toArray(), [{ ...hits[1]!, file: 3 }, ...hits, { ...hits[0]!, file: 5 }]);
+    assert.deepEqual(a.outcomes(), [undefined, undefined, undefined, undefined, undefined], 'merged rows have no outcome yet');
+    assert.deepEqual(a.ids.values, ['2001:db8::1', '203.0.113.7'], 'interned file by file, in order');
+    assert.deepEqual(a.users.values, ['admin', ''], 'usernames too');
+    assert.equal(a.time.length, 5, 'exact size');
+    for (const f of [first, second, third]) {
+      assert.equal(f.length, 0, 'a merged file is left empty');
+      assert.deepEqual([f.time.length, f.jail.length, f.kind.length, f.id.length, f.user.length, f.line.length], [0, 0, 0, 0, 0, 0]);
+      assert.equal(f.texts, undefined);
+    }
     const picked = a.select([3, 0]);
-    assert.deepEqual(picked.toArray(), [hits[2], hits[1]]);
+    assert.deepEqual(picked.toArray(), [hits[2], { ...hits[1]!, file: 3 }]);
     assert.equal(picked.ids, a.ids);
     assert.deepEqual(a.select([1, 3]).toArray().map((h) => h.line), [7, 4294967295]);
+    assert.deepEqual(HitStore.merge([]).toArray(), []);
     assert.deepEqual(HitStore.from([]).toArray(), []);
   });
 
@@ -206,10 +214,13 @@ describe('hit store', () => {
     assert.equal(store.length, 0);
     store.push(0, FAILURE, '198.51.100.1', 'x', 5, 1, 2);
     assert.deepEqual(store.toArray(), [{ jail: 0, kind: 'failure', id: '198.51.100.1', time: 5, user: 'x', file: 1, line: 2 }]);
-    store.append(f);
-    assert.equal(store.length, 3001);
-    assert.equal(store.ids.size, 256);
-    assert.deepEqual(store.get(3000), { jail: 0, kind: 'failure', id: '198.51.100.183', time: 2999, user: undefined, file: 0, line: 3000 });
+    const merged = HitStore.merge([f]);
+    assert.equal(merged.length, 3000);
+    assert.equal(merged.ids.size, 256);
+    merged.push(0, FAILURE, '198.51.100.1', 'x', 5, 1, 2);
+    assert.equal(merged.length, 3001);
+    assert.deepEqual(merged.get(2999), { jail: 0, kind: 'failure', id: '198.51.100.183', time: 2999, user: undefined, file: 0, line: 3000 });
+    assert.deepEqual(merged.get(3000), { jail: 0, kind: 'failure', id: '198.51.100.1', time: 5, user: 'x', file: 1, line: 2 });
   });
 
   it('reorders rows in place as a copy with select would', () => {

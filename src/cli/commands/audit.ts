@@ -5,13 +5,17 @@ import { buildReport } from '../../analysis/build-report.js';
 import { applyWindow } from '../../analysis/window.js';
 import { replay } from '../../pipeline/replay.js';
 import { checkGeoIpFiles } from '../../enrich/check-geoip-files.js';
-import type { SettledGeoIp } from '../../enrich/geoip.js';
-import { deliverReport, outputOptions, planOutput, readOutputArgs, windowScan, type OutputArgs } from '../audit-output.js';
+import type { OpenGeoIpOptions, SettledGeoIp } from '../../enrich/geoip.js';
+import type { HitStore } from '../../pipeline/hit-store.js';
+import type { EpochMs, Report, SourceFile } from '../../types.js';
+import {
+  deliverReport, outputOptions, planOutput, readOutputArgs, rendersHits, windowScan, type OutputArgs, type OutputPlan,
+} from '../audit-output.js';
 import { collectGarbage } from '../collect-garbage.js';
 import { idleMailJailsNotice } from '../idle-mail-jails.js';
 import { createProgress } from '../progress.js';
 import { pathsPositional, readReplayArgs, replayOptions, type ReplayArgs } from '../options.js';
-import { resolveAuditConfig } from '../resolve-config.js';
+import { resolveAuditConfig, type AuditConfig } from '../resolve-config.js';
 import type { CommandIo, CommandResult, CommandSpec } from './command-io.js';
 import { loadInputs } from './load-inputs.js';
 
@@ -57,6 +61,43 @@ export async function runAudit(args: AuditArgs, io: CommandIo): Promise<CommandR
   const allFiles = inputs.files;
   // --since/--until (#8): skip files that end long before the window, stop past its end.
   const { files, stopAfter } = windowScan(output, allFiles, config.jails);
+  const { report, hits, hitCount } = await replayAndReport(args, io, config, output, { files, stopAfter, geoFiles, geoipModule, warnings, problems });
+  // The analyses' tallies are dead now, and the hits too unless the output reads them:
+  // gone before the output is rendered on top of them.
+  collectGarbage(hitCount);
+
+  const delivered = await deliverReport(report, args, output, {
+    outcome: hits === undefined ? undefined : { hits },
+    paths: files.map((f) => f.path),
+    zone: config.zone,
+    colorLevel: io.colorLevel,
+    columns: io.columns,
+  });
+  problems.push(...delivered.problems);
+  warnings.push(...delivered.warnings);
+  return { output: delivered.output, warnings: args.quiet ? [] : warnings, problems };
+}
+
+/**
+ * The replay and its report, warnings and problems added to the lists given. The hits come
+ * back only when the output reads them (rendersHits): else the store (28 bytes a hit) is
+ * unreachable once this returns, so rendering never holds it (#4).
+ */
+async function replayAndReport(
+  args: AuditArgs,
+  io: CommandIo,
+  config: AuditConfig,
+  output: OutputPlan,
+  run: {
+    files: SourceFile[];
+    stopAfter: EpochMs | undefined;
+    geoFiles: OpenGeoIpOptions;
+    geoipModule: Promise<typeof import('../../enrich/geoip.js')> | undefined;
+    warnings: string[];
+    problems: Error[];
+  },
+): Promise<{ report: Report; hits: HitStore | undefined; hitCount: number }> {
+  const { files, stopAfter, geoFiles, geoipModule, warnings, problems } = run;
   const progress =
     io.progress === undefined || args.quiet ? undefined : createProgress(files, io.progress, () => Date.now());
   const outcome = await replay(
@@ -70,8 +111,9 @@ export async function runAudit(args: AuditArgs, io: CommandIo): Promise<CommandR
     { stdin: io.stdin, signal: io.signal, ...(progress === undefined ? {} : { onFile: progress.onFile }) },
   );
   progress?.done();
+  const hitCount = outcome.hits.length;
   // The scan's garbage goes before the report's structures are built on top of it.
-  collectGarbage(outcome.hits.length);
+  collectGarbage(hitCount);
   problems.push(...outcome.problems);
   for (const f of outcome.files) for (const w of f.warnings) warnings.push(`${f.path}: ${w}`);
   const idle = idleMailJailsNotice(config, outcome.hits);
@@ -88,7 +130,7 @@ export async function runAudit(args: AuditArgs, io: CommandIo): Promise<CommandR
     const opened = await geoip.openGeoIp(geoFiles);
     warnings.push(...opened.warnings);
     geo = geoip.settleGeoIp(opened, windowed.hits.ids);
-    collectGarbage(outcome.hits.length);
+    collectGarbage(hitCount);
   }
   let report = buildReport(
     windowed,
@@ -96,17 +138,5 @@ export async function runAudit(args: AuditArgs, io: CommandIo): Promise<CommandR
     { geo, counting: args.counting },
   );
   if (output.window.since !== undefined || output.window.until !== undefined) report = { ...report, window: output.window };
-  // The analyses' tallies are dead now: gone before the output is rendered on top of them.
-  collectGarbage(outcome.hits.length);
-
-  const delivered = await deliverReport(report, args, output, {
-    outcome: windowed,
-    paths: files.map((f) => f.path),
-    zone: config.zone,
-    colorLevel: io.colorLevel,
-    columns: io.columns,
-  });
-  problems.push(...delivered.problems);
-  warnings.push(...delivered.warnings);
-  return { output: delivered.output, warnings: args.quiet ? [] : warnings, problems };
+  return { report, hits: rendersHits(args) ? windowed.hits : undefined, hitCount };
 }
