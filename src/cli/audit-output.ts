@@ -140,7 +140,7 @@ export function rendersHits(args: OutputArgs): boolean {
   return format === 'ndjson' || format === 'html' || format === 'email';
 }
 
-/** What `renderAuditOutput` needs besides the report. */
+/** What `deliverReport` needs besides the report. */
 export interface OutputContext {
   /**
    * The windowed replay (its hits, with their outcome column, for ndjson and the charts);

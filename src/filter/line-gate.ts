@@ -27,12 +27,11 @@ export interface LineGate {
   /** With lineBits: the hit after the line it last looked at (-1: none). */
   after?: number;
   /**
-   * With lineBits: the bits of which a line must hold one for mayMatch(filter, line) to pass
-   * (ALL_LITERALS when the gate cannot tell). A filter the gate was not built over gets
-   * ALL_LITERALS. `part`: only for the prefregex and failregexes to match ('fail'), or a
-   * successregex ('success').
+   * With lineBits: the bits of which a line must hold one for a failregex of `filter` (with
+   * its prefregex) to match ('fail'), or one of its successregexes ('success'). A line with
+   * neither fails mayMatch(filter, line). ALL_LITERALS for a filter the gate was not built over.
    */
-  filterBits?(filter: CompiledFilter, part?: 'fail' | 'success'): number;
+  filterBits?(filter: CompiledFilter, part: 'fail' | 'success'): number;
 }
 
 /** What a gate searches: exact substrings, and flag-free regexes for case-insensitive literals. */
@@ -191,7 +190,8 @@ class RegexGate implements LineGate {
   // Per last UTF-16 unit of the exact literals: the indexes of those that end with it.
   readonly #byLast = new Map<number, number[]>();
   readonly #filters: readonly CompiledFilter[];
-  readonly #filterBits = new Map<string, Map<CompiledFilter, number>>();
+  // Per filter: its 'fail' and 'success' bits.
+  readonly #filterBits = new Map<CompiledFilter, readonly [number, number]>();
 
   constructor(lits: GateLiterals, filters: readonly CompiledFilter[]) {
     const sources = [...lits.exact.map((t) => literalSource(t, '')), ...lits.patterns.map((p) => `(?:${p.source})`)];
@@ -235,23 +235,26 @@ class RegexGate implements LineGate {
     }
   }
 
-  filterBits?(filter: CompiledFilter, part?: 'fail' | 'success'): number {
-    const key = part ?? 'all';
-    let cache = this.#filterBits.get(key);
-    if (cache === undefined) this.#filterBits.set(key, (cache = new Map()));
-    let bits = cache.get(filter);
-    if (bits !== undefined) return bits;
-    if (!this.#filters.includes(filter) || filter.precheck === undefined) return ALL_LITERALS;
-    const p = filter.precheck;
-    // A failregex alternative is the prefregex's clauses plus the failregex's.
-    const parts = part === 'fail' ? [p.pref, ...p.fail] : part === 'success' ? p.success : [p.pref, ...p.fail, ...p.success];
+  filterBits?(filter: CompiledFilter, part: 'fail' | 'success'): number {
+    let bits = this.#filterBits.get(filter);
+    if (bits === undefined) {
+      const p = filter.precheck;
+      if (!this.#filters.includes(filter) || p === undefined) return ALL_LITERALS;
+      // A failregex alternative is the prefregex's clauses plus the failregex's.
+      bits = [this.#bitsWithin([p.pref, ...p.fail]), this.#bitsWithin(p.success)];
+      this.#filterBits.set(filter, bits);
+    }
+    return part === 'fail' ? bits[0] : bits[1];
+  }
+
+  // The bits of the gate literals inside any literal of these clauses.
+  #bitsWithin(alternatives: readonly (readonly LiteralCheck[][])[]): number {
     const texts: string[] = [];
-    for (const clauses of parts) for (const clause of clauses) for (const lit of clause) texts.push(lit.text);
-    bits = 0;
+    for (const clauses of alternatives) for (const clause of clauses) for (const lit of clause) texts.push(lit.text);
+    let bits = 0;
     this.#exact.forEach((g, k) => {
-      if (texts.some((t) => t.includes(g))) bits! |= 1 << k;
+      if (texts.some((t) => t.includes(g))) bits |= 1 << k;
     });
-    cache.set(filter, bits);
     return bits;
   }
 
