@@ -182,6 +182,9 @@ function longestCommonSubstring(a: string, b: string): string {
 // beyond 32 literals: with that many jails the line's bigram filter already spares most
 // literal scans, and searching every line to its end cost more than it saved (17 jails).
 const MAX_LITERAL_BITS = 32;
+// Occurrences read in one line before it is given every bit: a log line holds one to three,
+// and a crafted one must not cost a search per occurrence (#5).
+const MAX_OCCURRENCES = 16;
 
 class RegexGate implements LineGate {
   after = -1;
@@ -219,10 +222,11 @@ class RegexGate implements LineGate {
 
   lineBits?(text: string, hit: number, lineEnd: number): number {
     let bits = 0;
-    for (let h = hit; ; ) {
-      const k = this.#endingAt(text, h);
+    for (let h = hit, seen = 0; ; seen++) {
+      const k = seen < MAX_OCCURRENCES ? this.#endingAt(text, h) : -1;
       if (k < 0) {
-        // Not an exact literal's end (cannot happen without patterns): nothing is told.
+        // Not an exact literal's end (cannot happen without patterns), or a line packed with
+        // literals (a crafted one: "reject:" 9 000 times in 64 KiB): nothing is told.
         this.after = this.next(text, lineEnd + 1);
         return ALL_LITERALS;
       }

@@ -305,6 +305,13 @@ test('literal bits: every occurrence, overlapping ones and shared last character
   assert.equal(gate.filterBits!(other, 'fail'), bit('zzzz '));
   assert.equal(gate.filterBits!(other, 'success'), 0, 'no successregex');
   assert.equal(gate.filterBits!(compileFilter(def({ failregex: ['abcd <HOST>'] })), 'fail'), ALL_LITERALS);
+  // A line packed with literals (attacker-written) is not searched to its end: it gets every bit.
+  const packed = 'x ' + 'three '.repeat(1000) + '\nabcd';
+  const packedEnd = packed.indexOf('\n');
+  assert.equal(gate.lineBits!(packed, gate.next(packed, 0), packedEnd), ALL_LITERALS);
+  assert.equal(gate.after, packed.length - 1, 'and the next hit is still the one past the line');
+  const few = 'three '.repeat(16) + '\n';
+  assert.equal(gate.lineBits!(few, gate.next(few, 0), few.length - 1), bit('three '), 'up to 16 occurrences are read');
   // Case-blind literals are regex patterns: no bits at all, so nothing is skipped.
   const ci = buildLineGate([cf, compileFilter(def({ failregex: ['(?i)kick <HOST>'] }))])!;
   assert.equal(ci.lineBits, undefined);
