@@ -244,9 +244,9 @@ abstract class HitRows {
 
 /**
  * One file's hits as its scan collects them, until the merge (HitStore.merge). At the end
- * of a scan every file's hits are held next to the merged store: finished (exact-size) and
- * without the two columns the merge fills itself, a file's hit takes 23 bytes there instead
- * of 28 to 56 (a grown store is up to half empty). Peak RSS on the bench corpus: -6 MB, and
+ * of a scan every file's hits are held until the merge copies them out: finished
+ * (exact-size) and without the two columns the merge fills itself, a file's hit takes 23
+ * bytes there instead of 28 to 56 (a grown store is up to half empty). Peak RSS on the bench corpus: -6 MB, and
  * -21 MB on one twice as long (#4).
  */
 export class FileHits extends HitRows {
@@ -512,11 +512,11 @@ export class HitStore extends HitRows {
 
   /**
    * The files' hits in one store, in the order given, their ids and usernames re-coded into
-   * its tables (interned file by file, ids then usernames). Built a column at a time, each
-   * file's column dropped once copied: next to the files' hits (23 bytes a hit) the merge
-   * holds one new column at a time (8 bytes a hit at most), where appending to a store
-   * sized for all of them held a whole second copy (28): at the end of the scan of a corpus
-   * with 2 M hits, that was the run's peak (#4). The files are left empty.
+   * its tables (interned file by file). Built a column at a time, each file's column dropped
+   * once copied: next to the files' hits (23 bytes a hit) the merge holds one new column at
+   * a time (8 bytes a hit at most), where appending to a store sized for all of them held a
+   * whole second copy (28). (The measured peaks did not move: they come from the scan itself
+   * and from the report, #4.) The files are left empty.
    */
   static merge(files: readonly FileHits[]): HitStore {
     const store = new HitStore(0);
