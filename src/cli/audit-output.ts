@@ -136,8 +136,13 @@ export function windowScan<F extends SourceFile>(
  */
 export function rendersHits(args: OutputArgs): boolean {
   if (args.export !== undefined) return false;
-  const format = args.mailTo.length > 0 ? 'email' : args.format;
+  const format = renderedFormat(args);
   return format === 'ndjson' || format === 'html' || format === 'email';
+}
+
+// The format rendered: --mail-to sends the email one.
+function renderedFormat(args: OutputArgs): AuditFormat {
+  return args.mailTo.length > 0 ? 'email' : args.format;
 }
 
 /** What `deliverReport` needs besides the report. */
@@ -180,7 +185,7 @@ export async function deliverReport(report: Report, args: OutputArgs, plan: Outp
   }
 
   const mail = args.mailTo.length > 0;
-  const output = await render(report, mail ? 'email' : args.format, args, plan, ctx);
+  const output = await render(report, renderedFormat(args), args, plan, ctx);
   const problems: Error[] = [];
   let printed = output;
   if (mail) {

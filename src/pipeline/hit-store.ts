@@ -318,24 +318,17 @@ const NO_U8 = new Uint8Array(0);
 
 type Column = Float64Array | Uint32Array | Uint16Array | Uint8Array;
 
-// One merged column: each file's rows copied in order, then that file's column dropped.
-function gather<T extends Column>(files: readonly FileHits[], into: T, take: (f: FileHits) => T, drop: (f: FileHits) => void): T {
-  let base = 0;
-  for (const f of files) {
-    into.set(take(f).subarray(0, f.length), base);
-    base += f.length;
-    drop(f);
-  }
-  return into;
-}
-
-// A merged code column: each file's codes through its map, then that file's column dropped.
-function remap(files: readonly FileHits[], into: Uint32Array, maps: readonly Uint32Array[], take: (f: FileHits) => Uint32Array, drop: (f: FileHits) => void): Uint32Array {
+// One merged column: each file's rows copied in order (a code column through that file's
+// map to the store's codes, when `maps` are given), then that file's column dropped.
+function gather<T extends Column>(
+  files: readonly FileHits[], into: T, take: (f: FileHits) => T, drop: (f: FileHits) => void, maps?: readonly Uint32Array[],
+): T {
   let base = 0;
   files.forEach((f, k) => {
-    const codes = take(f);
-    const map = maps[k]!;
-    for (let i = 0; i < f.length; i++) into[base + i] = map[codes[i]!]!;
+    const from = take(f);
+    const map = maps?.[k];
+    if (map === undefined) into.set(from.subarray(0, f.length), base);
+    else for (let i = 0; i < f.length; i++) into[base + i] = map[from[i]!]!;
     base += f.length;
     drop(f);
   });
@@ -529,8 +522,8 @@ export class HitStore extends HitRows {
     store.line = gather(files, new Uint32Array(n), (f) => f.line, (f) => (f.line = NO_U32));
     store.jail = gather(files, new Uint16Array(n), (f) => f.jail, (f) => (f.jail = NO_U16));
     store.kind = gather(files, new Uint8Array(n), (f) => f.kind, (f) => (f.kind = NO_U8));
-    store.id = remap(files, new Uint32Array(n), idMaps, (f) => f.id, (f) => (f.id = NO_U32));
-    store.user = remap(files, new Uint32Array(n), userMaps, (f) => f.user, (f) => (f.user = NO_U32));
+    store.id = gather(files, new Uint32Array(n), (f) => f.id, (f) => (f.id = NO_U32), idMaps);
+    store.user = gather(files, new Uint32Array(n), (f) => f.user, (f) => (f.user = NO_U32), userMaps);
     store.file = new Uint32Array(n);
     store.outcome = new Uint8Array(n);
     let base = 0;

@@ -355,6 +355,7 @@ test('literal bits never skip a filter that may match: the default jails togethe
   for (let i = 0; i < 6000; i++) lines.push(generate(r));
   lines.push(...samplesLines());
   let told = 0;
+  const matchedBefore = matched;
   for (const filters of sets) {
     const gate = buildLineGate(filters)!;
     if (gate.lineBits === undefined) continue;
@@ -362,7 +363,7 @@ test('literal bits never skip a filter that may match: the default jails togethe
     checkLines(gate, filters, lines, filters.map((f) => f.name).join('+'));
   }
   assert.ok(told >= 2 * REFS.length, `gates with literal bits: ${told}`);
-  assert.ok(matched > 1000, `lines the matchers turned into hits: ${matched}`);
+  assert.ok(matched - matchedBefore > 1000, `lines the matchers turned into hits: ${matched - matchedBefore}`);
   const gate = buildLineGate(shipped)!;
   assert.ok(gate.lineBits !== undefined, 'the default jails get literal bits');
   checkThroughSplitter(gate, shipped, lines, 'shipped');
