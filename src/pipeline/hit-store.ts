@@ -85,6 +85,16 @@ export class StringTable {
     return i;
   }
 
+  /**
+   * Appends values known to be new and distinct, as `adopt` takes them (a worker's table, sent
+   * a file's worth at a time).
+   */
+  adoptMore(values: readonly string[]): void {
+    for (const v of values) this.values.push(v);
+    // Look-up tables built before are rebuilt when next needed.
+    if (this.#index !== undefined) this.#index = undefined;
+  }
+
   /** The index of `s`, or -1. */
   find(s: string): number {
     if (this.#index === undefined) this.#build();
@@ -118,6 +128,7 @@ export class StringTable {
   // table, the others in the Map.
   #build(): void {
     const index = (this.#index = new Map());
+    this.#quads = 0;
     if (this.#withQuads) {
       let size = 1024;
       while (size < this.values.length * 2) size *= 2;
@@ -188,9 +199,28 @@ export type FileHitColumns = Omit<HitColumns, 'file' | 'outcome'>;
 export interface PackedFileHits extends FileHitColumns {
   file: number;
   length: number;
+  /** The values of the tables from index `idsFrom` and `usersFrom` on (what earlier packs did not send). */
   ids: string[];
   users: string[];
+  idsFrom: number;
+  usersFrom: number;
   texts: [number, string][] | undefined;
+}
+
+/**
+ * The string tables a thread's scans intern into, shared by every file it scans: files see
+ * the same addresses and usernames again and again, and one table per file held each of them
+ * once per file until the merge (the 2x bench corpus: 502 k entries for 61 k distinct values,
+ * ~100 bytes each, #4).
+ */
+export interface HitTables {
+  ids: StringTable;
+  users: StringTable;
+}
+
+/** Empty tables for a thread's scans. */
+export function newHitTables(): HitTables {
+  return { ids: new StringTable(true), users: new StringTable() };
 }
 
 // The base class declares its columns through this merged interface (assigned in its constructor).
@@ -278,8 +308,11 @@ export class FileHits extends HitRows {
     if (this.length < this.time.length) this.resizeColumns(this.length);
   }
 
-  /** The finished columns themselves plus the string tables; list `transferList(p)` to move them. */
-  pack(): PackedFileHits {
+  /**
+   * The finished columns themselves plus the string tables' values from `from` on (those
+   * earlier packs of files sharing the tables have not sent); list `transferList(p)` to move them.
+   */
+  pack(from: { ids: number; users: number } = { ids: 0, users: 0 }): PackedFileHits {
     this.finish();
     return {
       file: this.file,
@@ -290,15 +323,28 @@ export class FileHits extends HitRows {
       id: this.id,
       user: this.user,
       line: this.line,
-      ids: this.ids.values,
-      users: this.users.values,
+      ids: this.ids.values.slice(from.ids),
+      users: this.users.values.slice(from.users),
+      idsFrom: from.ids,
+      usersFrom: from.users,
       texts: this.texts === undefined ? undefined : [...this.texts],
     };
   }
 
-  /** Rebuilds packed hits; the string tables adopt the packed values (cloned, distinct). */
-  static unpack(p: PackedFileHits): FileHits {
-    const f = new FileHits(p.file, 0, { ids: new StringTable(true, p.ids), users: new StringTable(false, p.users) });
+  /**
+   * Rebuilds packed hits. Without `into`, in tables of their own (the packed values must be
+   * whole); with it, in those tables, which adopt the packed values after the ones they hold:
+   * the copies of one worker's tables, sent a file at a time. Throws when the values do not
+   * follow on (a pack missed).
+   */
+  static unpack(p: PackedFileHits, into?: HitTables): FileHits {
+    const tables = into ?? { ids: new StringTable(true, []), users: new StringTable(false, []) };
+    if (p.idsFrom !== tables.ids.size || p.usersFrom !== tables.users.size) {
+      throw new Error(`packed hits continue tables of ${p.idsFrom}/${p.usersFrom} values, not ${tables.ids.size}/${tables.users.size}`);
+    }
+    tables.ids.adoptMore(p.ids);
+    tables.users.adoptMore(p.users);
+    const f = new FileHits(p.file, 0, tables);
     f.takeColumns(p, p.length);
     if (p.texts !== undefined) f.texts = new Map(p.texts);
     return f;
@@ -513,8 +559,8 @@ export class HitStore extends HitRows {
    */
   static merge(files: readonly FileHits[]): HitStore {
     const store = new HitStore(0);
-    const idMaps = files.map((f) => store.#recode(f.ids, false));
-    const userMaps = files.map((f) => store.#recode(f.users, true));
+    const idMaps = files.map((f) => store.#recode(f, false));
+    const userMaps = files.map((f) => store.#recode(f, true));
     let total = 0;
     for (const f of files) total += f.length;
     const n = Math.max(1, total);
@@ -538,19 +584,30 @@ export class HitStore extends HitRows {
     return store;
   }
 
-  // Codes in this store's table for the values of a file's table; usernames are stored + 1
-  // (0: none), so their map has a slot 0 for "none".
-  #recode(table: StringTable, users: boolean): Uint32Array {
+  // Codes in this store's table for the codes of a file's rows, interned in the order the rows
+  // first use them: the order of a table of the file's own, also when it shares its thread's
+  // (HitTables). Usernames are stored + 1 (0: none), so their map has a slot 0 for "none".
+  #recode(f: FileHits, users: boolean): Uint32Array {
+    const table = users ? f.users : f.ids;
+    const column = users ? f.user : f.id;
     const own = users ? this.users : this.ids;
     const shift = users ? 1 : 0;
+    const values = table.values;
     const map = new Uint32Array(table.size + shift);
-    table.values.forEach((v, k) => (map[k + shift] = own.intern(v) + shift));
+    const seen = new Uint8Array(table.size + shift);
+    for (let i = 0; i < f.length; i++) {
+      const c = column[i]!;
+      if (seen[c] === 1) continue;
+      seen[c] = 1;
+      if (c >= shift) map[c] = own.intern(values[c - shift]!) + shift;
+    }
     return map;
   }
 
   /**
    * A store of one file's hits that takes over its finished columns and string tables as
-   * they are: no copy, no second interning (a one-file run, #4).
+   * they are: no copy, no second interning (a one-file run, #4). The tables must hold that
+   * file's values alone, as they do when a run scanned one file.
    */
   static adopt(hits: FileHits): HitStore {
     hits.finish();

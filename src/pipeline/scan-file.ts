@@ -12,7 +12,7 @@ import { PARTS_FAIL, PARTS_SUCCESS } from '../filter/match-line.js';
 import { readLines } from '../lines/read-lines.js';
 import type { EpochMs, FileStats, SourceFile } from '../types.js';
 import { parseAddressTarget } from './address-target.js';
-import { FAILURE, FileHits, SUCCESS } from './hit-store.js';
+import { FAILURE, FileHits, SUCCESS, type HitTables } from './hit-store.js';
 
 /** A jail's compiled filter and the date detector its datepattern selects. */
 export interface ScanTarget {
@@ -104,14 +104,18 @@ const FIRST_TIME_PROBE_LINES = 200;
 // A jump back by more than this inside one file suggests a wrong year reference.
 const BACKWARD_JUMP_MS = 30 * 86_400_000;
 
-/** Scans one file; never rejects: read problems end up in `stats.warnings` and `error`. */
+/**
+ * Scans one file; never rejects: read problems end up in `stats.warnings` and `error`. Ids and
+ * usernames are interned into `tables` when given (the thread's, shared by its files).
+ */
 export async function scanFile(
   file: SourceFile,
   fileIndex: number,
   ctx: ScanContext,
+  tables?: HitTables,
 ): Promise<ScanResult & { error: Error | undefined }> {
   const ref = ctx.now ?? file.mtimeMs ?? 0;
-  const hits = new FileHits(fileIndex);
+  const hits = new FileHits(fileIndex, undefined, tables);
   const stats: FileStats = {
     path: file.path,
     lines: 0,

@@ -5,7 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import { SourceError } from '../errors.js';
 import type { FileStats, SourceFile } from '../types.js';
-import { FileHits, type PackedFileHits } from './hit-store.js';
+import { FileHits, StringTable, type HitTables, type PackedFileHits } from './hit-store.js';
 import type { ScanResult } from './scan-file.js';
 
 /**
@@ -99,6 +99,8 @@ export class ScanWorker {
   readonly #ready: Promise<boolean>;
   #pending: { index: number; resolve: (r: FileScan | undefined) => void } | undefined;
   #dead = false;
+  /** The worker's string tables as far as its results have sent them (shared by its files' hits). */
+  readonly #tables: HitTables = { ids: new StringTable(true, []), users: new StringTable(false, []) };
 
   constructor(init: WorkerInit, ctx: ProgressSink) {
     // Not unref'd: a pending scan must keep the process alive; close() ends the thread.
@@ -121,11 +123,20 @@ export class ScanWorker {
           ctx.onProgress?.(msg.fileIndex, msg.lines, msg.chars);
           break;
         case 'result': {
+          // Every result continues the copy of the worker's tables, even one no longer awaited.
+          let hits: FileHits;
+          try {
+            hits = FileHits.unpack(msg.hits, this.#tables);
+          } catch {
+            die();
+            void this.#worker.terminate();
+            break;
+          }
           const p = this.#pending;
           if (p === undefined || p.index !== msg.index) break;
           this.#pending = undefined;
           p.resolve({
-            hits: FileHits.unpack(msg.hits),
+            hits,
             stats: msg.stats,
             error: msg.error === undefined ? undefined : fromWire(msg.error),
           });

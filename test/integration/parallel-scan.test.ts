@@ -14,7 +14,7 @@ import { MessageChannel } from 'node:worker_threads';
 import { gzipSync } from 'node:zlib';
 import { readReplayArgs } from '../../src/cli/options.js';
 import { resolveAuditConfig } from '../../src/cli/resolve-config.js';
-import { FileHits, HitStore, SUCCESS, FAILURE, transferList, type HitObject, type PackedFileHits } from '../../src/pipeline/hit-store.js';
+import { FileHits, HitStore, newHitTables, StringTable, SUCCESS, FAILURE, transferList, type HitObject, type PackedFileHits } from '../../src/pipeline/hit-store.js';
 import { replay } from '../../src/pipeline/replay.js';
 import { scanAll, type ScanPlan } from '../../src/pipeline/scan-all.js';
 import { discoverSources } from '../../src/source/discover.js';
@@ -74,6 +74,10 @@ describe('parallel scan', () => {
     assert.equal(parallel.parallel.files, 11, 'every file scanned in a worker');
     assert.ok(inline.hits.length > 5000, `${inline.hits.length} hits`);
     assert.deepEqual(parallel.hits.toArray(), inline.hits.toArray());
+    // Each thread's files share its tables: the codes (and so first-seen orders) agree too.
+    assert.deepEqual(parallel.hits.ids.values, inline.hits.ids.values);
+    assert.deepEqual(parallel.hits.users.values, inline.hits.users.values);
+    assert.deepEqual([...parallel.hits.id], [...inline.hits.id]);
     assert.deepEqual(parallel.files, inline.files);
 
     // timeline's raw lines for one network: workers keep them too, on the same rows.
@@ -221,6 +225,63 @@ describe('hit store', () => {
     assert.equal(merged.length, 3001);
     assert.deepEqual(merged.get(2999), { jail: 0, kind: 'failure', id: '198.51.100.183', time: 2999, user: undefined, file: 0, line: 3000 });
     assert.deepEqual(merged.get(3000), { jail: 0, kind: 'failure', id: '198.51.100.1', time: 5, user: 'x', file: 1, line: 2 });
+  });
+
+  // Rows of `n` hits from a few addresses and usernames, some without one, in a seeded order.
+  const randomRows = (n: number, seed: number): HitObject[] => {
+    const rnd = (k: number): number => ((seed = (seed * 1103515245 + 12345) >>> 0) % k);
+    return Array.from({ length: n }, (_, i) => {
+      const u = rnd(7);
+      return { jail: rnd(3), kind: rnd(4) === 0 ? 'success' : 'failure', id: `198.51.100.${rnd(40)}`, time: i, user: u === 0 ? undefined : `user${u}`, file: 0, line: i + 1 };
+    });
+  };
+
+  it("merges files that share their thread's tables exactly as files with tables of their own", () => {
+    const parts = [randomRows(50, 1), randomRows(80, 2), randomRows(30, 3), randomRows(60, 4)];
+    // Files 0 and 2 scanned by one thread, 1 and 3 by another; merged in the order 3, 0, 1, 2.
+    const threads = [newHitTables(), newHitTables()];
+    const fill = (f: FileHits, rows: readonly HitObject[]): FileHits => {
+      for (const h of rows) f.push(h.jail, h.kind === 'success' ? SUCCESS : FAILURE, h.id, h.user, h.time, h.line);
+      f.finish();
+      return f;
+    };
+    const shared = parts.map((rows, k) => fill(new FileHits(k, undefined, threads[k % 2]), rows));
+    const own = parts.map((rows, k) => fill(new FileHits(k), rows));
+    assert.ok(threads[0]!.ids.size < shared[0]!.length + shared[2]!.length, 'the files repeat values');
+    const order = [3, 0, 1, 2];
+    const a = HitStore.merge(order.map((k) => shared[k]!));
+    const b = HitStore.merge(order.map((k) => own[k]!));
+    assert.deepEqual(a.ids.values, b.ids.values, 'ids in first-use order, file by file');
+    assert.deepEqual(a.users.values, b.users.values);
+    assert.deepEqual([...a.id], [...b.id]);
+    assert.deepEqual([...a.user], [...b.user]);
+    assert.deepEqual(a.toArray(), b.toArray());
+  });
+
+  it("sends a thread's tables a file's worth at a time, and refuses a gap", () => {
+    const tables = newHitTables();
+    const copy = { ids: new StringTable(true, []), users: new StringTable(false, []) };
+    const sent = { ids: 0, users: 0 };
+    const received: FileHits[] = [];
+    for (const [k, rows] of [randomRows(40, 7), randomRows(40, 8), randomRows(5, 9)].entries()) {
+      const f = new FileHits(k, undefined, tables);
+      for (const h of rows) f.push(h.jail, h.kind === 'success' ? SUCCESS : FAILURE, h.id, h.user, h.time, h.line);
+      const packed = f.pack(sent);
+      assert.equal(packed.ids.length, tables.ids.size - sent.ids, 'only the values not sent before');
+      sent.ids = tables.ids.size;
+      sent.users = tables.users.size;
+      const back = FileHits.unpack(structuredClone(packed), copy);
+      assert.equal(back.ids, copy.ids, 'the copy is shared by every file of the thread');
+      assert.deepEqual(HitStore.adopt(back).toArray(), rows.map((h) => ({ ...h, file: k })));
+      received.push(back);
+    }
+    assert.deepEqual(copy.ids.values, tables.ids.values);
+    assert.deepEqual(copy.users.values, tables.users.values);
+    assert.equal(copy.ids.find('198.51.100.7'), tables.ids.find('198.51.100.7'), 'look-ups see the values adopted later');
+    const late = new FileHits(9, undefined, tables);
+    late.push(0, FAILURE, '203.0.113.99', 'new', 1, 1);
+    assert.throws(() => FileHits.unpack(late.pack({ ids: 0, users: 0 }), copy), /continue tables/);
+    assert.throws(() => FileHits.unpack(late.pack({ ids: 1, users: 0 })), /continue tables/, 'tables of their own start empty');
   });
 
   it('reorders rows in place as a copy with select would', () => {
