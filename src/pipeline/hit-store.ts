@@ -7,6 +7,7 @@ import { dottedQuad } from '../enrich/dotted-quad.js';
 import type { Outcome } from '../jail/simulate.js';
 import type { EpochMs, Hit, HitKind } from '../types.js';
 import { grown } from '../grow-typed.js';
+import { ColumnSlabs } from './column-slabs.js';
 
 /** `kind` column codes. */
 export const FAILURE = 0;
@@ -207,20 +208,25 @@ export interface PackedFileHits extends FileHitColumns {
   texts: [number, string][] | undefined;
 }
 
-/**
- * The string tables a thread's scans intern into, shared by every file it scans: files see
- * the same addresses and usernames again and again, and one table per file held each of them
- * once per file until the merge (the 2x bench corpus: 502 k entries for 61 k distinct values,
- * ~100 bytes each, #4).
- */
+/** String tables of ids and usernames. */
 export interface HitTables {
   ids: StringTable;
   users: StringTable;
 }
 
-/** Empty tables for a thread's scans. */
-export function newHitTables(): HitTables {
-  return { ids: new StringTable(true), users: new StringTable() };
+/**
+ * What the files one thread scans share (#4): the string tables they intern into, since files
+ * see the same addresses and usernames again and again (one table per file held each of them
+ * once per file until the merge: on the 2x bench corpus 502 k entries for 61 k distinct
+ * values, ~100 bytes each); and the slabs their finished columns are kept in.
+ */
+export interface ScanShared extends HitTables {
+  slabs: ColumnSlabs;
+}
+
+/** What a thread's scans share, empty. */
+export function newScanShared(): ScanShared {
+  return { ids: new StringTable(true), users: new StringTable(), slabs: new ColumnSlabs() };
 }
 
 // The base class declares its columns through this merged interface (assigned in its constructor).
@@ -280,13 +286,17 @@ abstract class HitRows {
  * -21 MB on one twice as long (#4).
  */
 export class FileHits extends HitRows {
+  readonly #slabs: ColumnSlabs | undefined;
+
+  /** `shared`: the tables to intern into, and the slabs for the finished columns (a thread's). */
   constructor(
     /** Index of the file in the run's file list. */
     readonly file: number,
     capacity = INITIAL_CAPACITY,
-    tables?: { ids: StringTable; users: StringTable },
+    shared?: HitTables & { slabs?: ColumnSlabs },
   ) {
-    super(capacity, tables);
+    super(capacity, shared);
+    this.#slabs = shared?.slabs;
   }
 
   /** Appends a hit (`kind`: FAILURE or SUCCESS) at `line`, interning its id and user; `text`, the raw line, is kept as a flat copy. */
@@ -303,9 +313,21 @@ export class FileHits extends HitRows {
     if (text !== undefined) (this.texts ??= new Map()).set(i, flatCopy(text));
   }
 
-  /** Cuts the columns to the hits held: the scan is over. */
+  /** Cuts the columns to the hits held, in the slabs if there are any: the scan is over. */
   finish(): void {
-    if (this.length < this.time.length) this.resizeColumns(this.length);
+    const slabs = this.#slabs;
+    const n = this.length;
+    if (slabs === undefined) {
+      if (n < this.time.length) this.resizeColumns(n);
+      return;
+    }
+    if (n === this.time.length && this.time.buffer instanceof SharedArrayBuffer) return;
+    this.time = slabs.copy(this.time, n);
+    this.jail = slabs.copy(this.jail, n);
+    this.kind = slabs.copy(this.kind, n);
+    this.id = slabs.copy(this.id, n);
+    this.user = slabs.copy(this.user, n);
+    this.line = slabs.copy(this.line, n);
   }
 
   /**
@@ -351,9 +373,11 @@ export class FileHits extends HitRows {
   }
 }
 
-/** The buffers of packed hits, for postMessage's transfer list. */
+/** The buffers of packed hits, for postMessage's transfer list: those not in shared slabs (those are shared as they are). */
 export function transferList(p: PackedFileHits): ArrayBuffer[] {
-  return [p.time, p.jail, p.kind, p.id, p.user, p.line].map((a) => a.buffer as ArrayBuffer);
+  const out: ArrayBuffer[] = [];
+  for (const a of [p.time, p.jail, p.kind, p.id, p.user, p.line]) if (a.buffer instanceof ArrayBuffer) out.push(a.buffer);
+  return out;
 }
 
 // What a merged file's columns become: shared, empty, never written (a push grows them anew).

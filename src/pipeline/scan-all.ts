@@ -5,7 +5,7 @@
 // the result is identical to an inline run, whoever scanned which file.
 import type { FileStats, SourceFile } from '../types.js';
 import { scanPlanFingerprint } from './plan-fingerprint.js';
-import { FileHits, HitStore, newHitTables } from './hit-store.js';
+import { FileHits, HitStore, newScanShared } from './hit-store.js';
 import { scanFile, type ScanContext } from './scan-file.js';
 import { ScanWorker, type FileScan, type ParallelOptions, type ProgressSink } from './worker-pool.js';
 
@@ -45,8 +45,8 @@ export async function scanAll(
   io: { onFile?: (path: string) => void } = {},
 ): Promise<ScanAllResult> {
   const results = new Array<FileScan | undefined>(files.length);
-  // The main thread's files intern into one pair of tables; each worker has its own.
-  const tables = newHitTables();
+  // What the main thread's files share (string tables, column slabs); each worker has its own.
+  const shared = newScanShared();
   const workers = startWorkers(files, ctx);
   let inWorkers = 0;
   try {
@@ -54,7 +54,7 @@ export async function scanAll(
       for (let i = 0; i < files.length; i++) {
         const file = files[i]!;
         io.onFile?.(file.path);
-        results[i] = await scanFile(file, i, ctx, tables);
+        results[i] = await scanFile(file, i, ctx, shared);
         if (ctx.signal?.aborted === true) break;
       }
     } else {
@@ -75,7 +75,7 @@ export async function scanAll(
       };
       const inline = async (i: number): Promise<void> => {
         io.onFile?.(files[i]!.path);
-        results[i] = await scanFile(files[i]!, i, ctx, tables);
+        results[i] = await scanFile(files[i]!, i, ctx, shared);
       };
       const mainLane = async (): Promise<void> => {
         if (ctx.mainThread === false) {
@@ -91,7 +91,7 @@ export async function scanAll(
           const r = await w.scan(files[i]!, i);
           if (r === undefined) {
             // The worker failed: this file, and the rest of its share, go inline.
-            results[i] = await scanFile(files[i]!, i, ctx, tables);
+            results[i] = await scanFile(files[i]!, i, ctx, shared);
             return;
           }
           results[i] = r;

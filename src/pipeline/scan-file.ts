@@ -12,7 +12,7 @@ import { PARTS_FAIL, PARTS_SUCCESS } from '../filter/match-line.js';
 import { readLines } from '../lines/read-lines.js';
 import type { EpochMs, FileStats, SourceFile } from '../types.js';
 import { parseAddressTarget } from './address-target.js';
-import { FAILURE, FileHits, SUCCESS, type HitTables } from './hit-store.js';
+import { FAILURE, FileHits, SUCCESS, type ScanShared } from './hit-store.js';
 
 /** A jail's compiled filter and the date detector its datepattern selects. */
 export interface ScanTarget {
@@ -106,16 +106,17 @@ const BACKWARD_JUMP_MS = 30 * 86_400_000;
 
 /**
  * Scans one file; never rejects: read problems end up in `stats.warnings` and `error`. Ids and
- * usernames are interned into `tables` when given (the thread's, shared by its files).
+ * usernames are interned into the tables of `shared` when given (the thread's, shared by its
+ * files), and the finished columns kept in its slabs.
  */
 export async function scanFile(
   file: SourceFile,
   fileIndex: number,
   ctx: ScanContext,
-  tables?: HitTables,
+  shared?: ScanShared,
 ): Promise<ScanResult & { error: Error | undefined }> {
   const ref = ctx.now ?? file.mtimeMs ?? 0;
-  const hits = new FileHits(fileIndex, undefined, tables);
+  const hits = new FileHits(fileIndex, undefined, shared);
   const stats: FileStats = {
     path: file.path,
     lines: 0,

@@ -3,7 +3,7 @@
 // scanFile as an inline scan, one file per request, and sends the hits back in columns.
 // It refuses to scan with a plan that differs: determinism beats speed.
 import { parentPort, workerData } from 'node:worker_threads';
-import { newHitTables, transferList } from './hit-store.js';
+import { newScanShared, transferList } from './hit-store.js';
 import { scanPlanFingerprint } from './plan-fingerprint.js';
 import { scanFile, type ScanContext } from './scan-file.js';
 import { toWire, type FromWorker, type ToWorker, type WorkerInit } from './worker-pool.js';
@@ -14,8 +14,9 @@ const init = workerData as WorkerInit;
 const post = (msg: FromWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(msg, transfer);
 
 let abort = new AbortController();
-// The tables every file's scan interns into, and how many of their values results have sent.
-const tables = newHitTables();
+// What every file's scan shares (string tables, column slabs), and how many of the tables'
+// values results have sent.
+const shared = newScanShared();
 const sent = { ids: 0, users: 0 };
 let ctx: ScanContext | undefined;
 // Requests that arrive while the plan is being built.
@@ -58,10 +59,10 @@ async function handle(msg: ToWorker): Promise<void> {
   busy = true;
   try {
     abort = new AbortController();
-    const r = await scanFile(msg.file, msg.index, { ...ctx, signal: abort.signal }, tables);
+    const r = await scanFile(msg.file, msg.index, { ...ctx, signal: abort.signal }, shared);
     const hits = r.hits.pack(sent);
-    sent.ids = tables.ids.size;
-    sent.users = tables.users.size;
+    sent.ids = shared.ids.size;
+    sent.users = shared.users.size;
     post(
       { type: 'result', index: msg.index, stats: r.stats, error: r.error === undefined ? undefined : toWire(r.error), hits },
       transferList(hits),

@@ -14,7 +14,7 @@ import { MessageChannel } from 'node:worker_threads';
 import { gzipSync } from 'node:zlib';
 import { readReplayArgs } from '../../src/cli/options.js';
 import { resolveAuditConfig } from '../../src/cli/resolve-config.js';
-import { FileHits, HitStore, newHitTables, StringTable, SUCCESS, FAILURE, transferList, type HitObject, type PackedFileHits } from '../../src/pipeline/hit-store.js';
+import { FileHits, HitStore, newScanShared, StringTable, SUCCESS, FAILURE, transferList, type HitObject, type PackedFileHits } from '../../src/pipeline/hit-store.js';
 import { replay } from '../../src/pipeline/replay.js';
 import { scanAll, type ScanPlan } from '../../src/pipeline/scan-all.js';
 import { discoverSources } from '../../src/source/discover.js';
@@ -239,7 +239,7 @@ describe('hit store', () => {
   it("merges files that share their thread's tables exactly as files with tables of their own", () => {
     const parts = [randomRows(50, 1), randomRows(80, 2), randomRows(30, 3), randomRows(60, 4)];
     // Files 0 and 2 scanned by one thread, 1 and 3 by another; merged in the order 3, 0, 1, 2.
-    const threads = [newHitTables(), newHitTables()];
+    const threads = [newScanShared(), newScanShared()];
     const fill = (f: FileHits, rows: readonly HitObject[]): FileHits => {
       for (const h of rows) f.push(h.jail, h.kind === 'success' ? SUCCESS : FAILURE, h.id, h.user, h.time, h.line);
       f.finish();
@@ -248,6 +248,12 @@ describe('hit store', () => {
     const shared = parts.map((rows, k) => fill(new FileHits(k, undefined, threads[k % 2]), rows));
     const own = parts.map((rows, k) => fill(new FileHits(k), rows));
     assert.ok(threads[0]!.ids.size < shared[0]!.length + shared[2]!.length, 'the files repeat values');
+    // Finished columns sit in the thread's slabs, exact-size, several files in one buffer.
+    assert.ok(shared[0]!.time.buffer instanceof SharedArrayBuffer);
+    assert.equal(shared[2]!.line.buffer, shared[0]!.time.buffer);
+    assert.equal(shared[1]!.time.length, 80);
+    assert.deepEqual(transferList(shared[1]!.pack()), [], 'slab columns are shared, not transferred');
+    assert.ok(own[0]!.time.buffer instanceof ArrayBuffer);
     const order = [3, 0, 1, 2];
     const a = HitStore.merge(order.map((k) => shared[k]!));
     const b = HitStore.merge(order.map((k) => own[k]!));
@@ -259,7 +265,7 @@ describe('hit store', () => {
   });
 
   it("sends a thread's tables a file's worth at a time, and refuses a gap", () => {
-    const tables = newHitTables();
+    const tables = newScanShared();
     const copy = { ids: new StringTable(true, []), users: new StringTable(false, []) };
     const sent = { ids: 0, users: 0 };
     const received: FileHits[] = [];
@@ -272,6 +278,7 @@ describe('hit store', () => {
       sent.users = tables.users.size;
       const back = FileHits.unpack(structuredClone(packed), copy);
       assert.equal(back.ids, copy.ids, 'the copy is shared by every file of the thread');
+      assert.ok(back.time.buffer instanceof SharedArrayBuffer, 'the columns arrive in the same slab');
       assert.deepEqual(HitStore.adopt(back).toArray(), rows.map((h) => ({ ...h, file: k })));
       received.push(back);
     }
