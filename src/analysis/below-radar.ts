@@ -12,6 +12,7 @@ import { PairCounts } from './pair-counts.js';
 import { scanRows } from './scan-rows.js';
 import { NO_NAMES, SharedLists } from './shared-lists.js';
 import { compareText } from '../compare-text.js';
+import { grown } from '../grow-typed.js';
 
 /** What the caller knows about an address, by id code. */
 export type GeoOfId = (code: number) => { country?: string; asn?: number; org?: string } | undefined;
@@ -92,9 +93,12 @@ export class RadarTally {
   #addressCount = 0;
   #failures = 0;
   #prevLine = -1;
-  /** The rows that count and their line serial numbers, for pass 2. */
-  readonly #selected: number[] = [];
-  readonly #selectedLine: number[] = [];
+  /**
+   * What pass 2 reads of the rows that count, copied (the store's columns may be gone by
+   * then, see buildReport's releaseRows): time, jail, address, username group (-1: none) and
+   * line serial number.
+   */
+  readonly #selected = new SelectedRows();
   // Per group: kind, key, ASN (ASN groups), attempts, first and last time, last counted line,
   // addresses; attempts per username spelling; the networks and ASNs of its addresses (as the
   // numbers of their groups).
@@ -166,8 +170,6 @@ export class RadarTally {
     if (rows.outcome[i] === OUTCOME_IGNORED) return;
     const c = rows.id[i]!;
     if (this.#banned[c] === 1) return;
-    this.#selected.push(i);
-    this.#selectedLine.push(line);
     // A line is one failure: a new line differs from the previous one that counted.
     if (line !== this.#prevLine) this.#failures++;
     this.#prevLine = line;
@@ -182,11 +184,13 @@ export class RadarTally {
     const ag = this.#asnGroup[c]!;
     if (ng >= 0 && this.#count(ng, line, named, i)) this.#ownAddress(ng, c, this.#netCount, this.#netNext);
     if (ag >= 0 && this.#count(ag, line, named, i)) this.#ownAddress(ag, c, this.#asnCount, this.#asnNext);
+    let ug = -1;
     if (n >= 0) {
-      let ug = this.#userGroup[n]!;
+      ug = this.#userGroup[n]!;
       if (ug === NOT_YET) this.#userGroup[n] = ug = this.#addGroup(USERNAME, this.#names.norms[n]!);
       if (this.#count(ug, line, named, i) && this.#perIp.add(ug, c) === 1) this.#joined(ug, c);
     }
+    this.#selected.push(rows.time[i]!, rows.jail[i]!, c, ug, line);
   }
 
   /** Pass 2 (each jail again, keyed on the groups with enough addresses) and the report section. */
@@ -310,11 +314,7 @@ export class RadarTally {
 
   // Pass 2: every jail again over the rows that count, keyed on the listed groups.
   #simulate(jails: readonly JailSpec[], counting: CountingMode, listed: Uint8Array): (Verdict | undefined)[] {
-    const rows = this.#rows;
-    const { jail, id, user, time } = rows;
-    const selected = this.#selected;
-    const selectedLine = this.#selectedLine;
-    const norm = this.#names.norm;
+    const { time, jail, id, group, line, length } = this.#selected;
     const verdicts = new Array<Verdict | undefined>(listed.length);
     // Group g is the simulators' id code g (its text only ever shows in their ban records).
     const simKey = this.#key.map((key, g) => `${KINDS[this.#kind[g]!]}\u0000${key}`);
@@ -330,31 +330,28 @@ export class RadarTally {
       }),
     );
     const keys = new Int32Array(3);
-    for (let s = 0; s < selected.length; s++) {
-      const i = selected[s]!;
-      const j = jail[i]!;
-      const sim = sims[j];
+    for (let s = 0; s < length; s++) {
+      const sim = sims[jail[s]!];
       if (sim === undefined) continue;
-      const c = id[i]!;
-      const n = norm[user[i]!]!;
+      const c = id[s]!;
       keys[0] = this.#netGroup[c]!;
       keys[1] = this.#asnGroup[c]!;
-      keys[2] = n >= 0 ? this.#userGroup[n]! : -1;
+      keys[2] = group[s]!;
       for (let k = 0; k < 3; k++) {
         const g = keys[k]!;
         if (g < 0 || listed[g] === 0) continue;
-        const o = sim.addCoded(time[i]!, g);
+        const o = sim.addCoded(time[s]!, g);
         if (o !== 'banned' && o !== 'blocked') continue;
         let v = verdicts[g];
         if (v === undefined) verdicts[g] = v = { jails: new Set(), bans: 0, firstBan: undefined, blocked: 0, lastBlocked: -1, blockedIps: new Set() };
-        v.jails.add(j);
+        v.jails.add(jail[s]!);
         if (o === 'banned') {
           v.bans++;
-          v.firstBan ??= time[i]!;
+          v.firstBan ??= time[s]!;
         } else {
           // A line blocked for the group once, whichever jails saw it (its hits are adjacent).
-          if (v.lastBlocked !== selectedLine[s]) v.blocked++;
-          v.lastBlocked = selectedLine[s]!;
+          if (v.lastBlocked !== line[s]) v.blocked++;
+          v.lastBlocked = line[s]!;
           v.blockedIps.add(c);
         }
       }
@@ -409,6 +406,33 @@ export class RadarTally {
               addresses: v.blockedIps.size,
             },
     };
+  }
+}
+
+// The rows of pass 2, in columns grown by doubling.
+class SelectedRows {
+  time = new Float64Array(1024);
+  jail = new Int32Array(1024);
+  id = new Int32Array(1024);
+  group = new Int32Array(1024);
+  line = new Int32Array(1024);
+  length = 0;
+
+  push(time: EpochMs, jail: number, id: number, group: number, line: number): void {
+    const k = this.length;
+    if (k === this.time.length) {
+      this.time = grown(this.time, 2 * k);
+      this.jail = grown(this.jail, 2 * k);
+      this.id = grown(this.id, 2 * k);
+      this.group = grown(this.group, 2 * k);
+      this.line = grown(this.line, 2 * k);
+    }
+    this.time[k] = time;
+    this.jail[k] = jail;
+    this.id[k] = id;
+    this.group[k] = group;
+    this.line[k] = line;
+    this.length = k + 1;
   }
 }
 

@@ -1,7 +1,8 @@
 // Turns a replay outcome into the renderer-facing Report (bans, addresses, usernames and the
-// forensics sections), all fed by one pass over the rows (scan-rows.ts). Pure; GeoIP asked
-// once per address. A line matched by several jails counts once per address: its hits are
-// adjacent (hit-index.ts). State by id code in typed arrays; strings only in rows emitted.
+// forensics sections), all fed by one pass over the rows (scan-rows.ts). Pure, but for the
+// rows it may be told to release; GeoIP asked once per address. A line matched by several
+// jails counts once per address: its hits are adjacent (hit-index.ts). State by id code in
+// typed arrays; strings only in rows emitted.
 import { describeGeoIp, type GeoIpDescription } from '../enrich/describe-geoip.js';
 import type { ReplayOutcome } from '../pipeline/replay.js';
 import { OUTCOME_BLOCKED, OUTCOME_IGNORED, OUTCOME_PROLONGED, type HitStore } from '../pipeline/hit-store.js';
@@ -28,6 +29,14 @@ export interface BuildReportOptions {
   geo?: ReportGeo | undefined;
   /** The run's counting mode, for the group-keyed jails of the below-the-radar section. */
   counting?: CountingMode;
+  /**
+   * The caller reads nothing of the hits after this report: their columns are dropped
+   * (HitStore.release) once the analyses' pass is done, before the report's rows are built
+   * on top of them (#4).
+   */
+  releaseRows?: boolean;
+  /** Called once the rows are released: the caller's moment to collect them. */
+  onRelease?: () => void;
 }
 
 /** Most-tried usernames kept per address. */
@@ -81,6 +90,12 @@ export function buildReport(outcome: ReplayOutcome, jails: JailSpec[], opts: Bui
   const radar = new RadarTally(rows, names, banned, geoOf);
   const failedNames = new FailedNames(nIds);
   scanRows(rows, names.isName, { tally, usernames, accounts, successes, compromises, radar, failedNames });
+  // From here on only the string tables are read (the analyses copied what they keep).
+  if (opts.releaseRows === true) {
+    rows.release();
+    outcome.hits.release();
+    opts.onRelease?.();
+  }
 
   const reportJails: ReportJail[] = jails.map((spec, j) => ({
     name: spec.name,

@@ -74,9 +74,10 @@ export class SuccessTally {
   #unsorted = false;
   #total = 0;
   #recorded = 0;
-  // Each address's logins chained in row order: login k's row, the next login of the same
-  // address (-1: none), and per address its first and last login.
-  #loginRow: Int32Array = new Int32Array(1024);
+  // Each address's logins chained in row order: login k's time (a copy: the store's columns
+  // may be gone when they are read, see buildReport's releaseRows), the next login of the
+  // same address (-1: none), and per address its first and last login.
+  #loginTime: Float64Array = new Float64Array(1024);
   #nextLogin: Int32Array = new Int32Array(1024);
   readonly #head: Int32Array;
   readonly #tail: Int32Array;
@@ -112,8 +113,8 @@ export class SuccessTally {
     const u = rows.user[i]!;
     if (u !== 0 && rows.users.values[u - 1] !== '') this.#users.add(c, u);
     const k = this.#recorded++;
-    if (k === this.#loginRow.length) this.#grow();
-    this.#loginRow[k] = i;
+    if (k === this.#loginTime.length) this.#grow();
+    this.#loginTime[k] = t;
     this.#nextLogin[k] = -1;
     const tail = this.#tail[c]!;
     if (tail < 0) this.#head[c] = k;
@@ -145,15 +146,15 @@ export class SuccessTally {
 
   #timesOf(c: number): Float64Array {
     const out = new Float64Array(this.#logins[c]!);
-    const time = this.#rows.time;
+    const time = this.#loginTime;
     let n = 0;
-    for (let k = this.#head[c]!; k >= 0; k = this.#nextLogin[k]!) out[n++] = time[this.#loginRow[k]!]!;
+    for (let k = this.#head[c]!; k >= 0; k = this.#nextLogin[k]!) out[n++] = time[k]!;
     if (this.#unsorted) out.sort();
     return out;
   }
 
   #grow(): void {
-    this.#loginRow = grown(this.#loginRow, this.#loginRow.length * 2);
+    this.#loginTime = grown(this.#loginTime, this.#loginTime.length * 2);
     this.#nextLogin = grown(this.#nextLogin, this.#nextLogin.length * 2);
   }
 }

@@ -8,6 +8,7 @@ import type { Outcome } from '../jail/simulate.js';
 import type { EpochMs, Hit, HitKind } from '../types.js';
 import { grown } from '../grow-typed.js';
 import { ColumnSlabs } from './column-slabs.js';
+import { decodeRows, RowEncoder, type RowColumns } from './row-codec.js';
 
 /** `kind` column codes. */
 export const FAILURE = 0;
@@ -193,13 +194,13 @@ export interface HitColumns {
 
 const INITIAL_CAPACITY = 1024;
 
-/** The columns a file's scan fills: a merged store's, but `file` (one value for all) and `outcome` (the simulation's). */
-export type FileHitColumns = Omit<HitColumns, 'file' | 'outcome'>;
-
 /** A file's hits as structured-cloneable data (see `FileHits.pack`). */
-export interface PackedFileHits extends FileHitColumns {
+export interface PackedFileHits {
   file: number;
   length: number;
+  firstTime: EpochMs | undefined;
+  /** The rows, encoded (row-codec.ts). */
+  rows: Uint8Array;
   /** The values of the tables from index `idsFrom` and `usersFrom` on (what earlier packs did not send). */
   ids: string[];
   users: string[];
@@ -229,109 +230,71 @@ export function newScanShared(): ScanShared {
   return { ids: new StringTable(true), users: new StringTable(), slabs: new ColumnSlabs() };
 }
 
-// The base class declares its columns through this merged interface (assigned in its constructor).
-interface HitRows extends FileHitColumns {}
-
-/** What a file's hits and a merged store share: six columns, the string tables, raw lines. */
-abstract class HitRows {
+/**
+ * One file's hits as its scan collects them, until the merge (HitStore.merge): every file's
+ * are held at once at the end of a scan, so they are kept encoded (row-codec.ts), ~8 bytes a
+ * hit where columns took 23 and a merged store takes 28 (#4). Finished, they move into the
+ * thread's slabs (column-slabs.ts) when it has some.
+ */
+export class FileHits {
   length = 0;
   readonly ids: StringTable;
   readonly users: StringTable;
   /** Raw lines kept for some hits (timeline), by row. */
   texts: Map<number, string> | undefined;
-
-  constructor(capacity: number, tables: { ids: StringTable; users: StringTable } | undefined) {
-    const n = Math.max(1, capacity);
-    this.time = new Float64Array(n);
-    this.jail = new Uint16Array(n);
-    this.kind = new Uint8Array(n);
-    this.id = new Uint32Array(n);
-    this.user = new Uint32Array(n);
-    this.line = new Uint32Array(n);
-    this.ids = tables?.ids ?? new StringTable(true);
-    this.users = tables?.users ?? new StringTable();
-    this.texts = undefined;
-  }
-
-  /** Takes over the shared columns of `from` as they are (its first `length` rows). */
-  protected takeColumns(from: FileHitColumns, length: number): void {
-    this.length = length;
-    this.time = from.time;
-    this.jail = from.jail;
-    this.kind = from.kind;
-    this.id = from.id;
-    this.user = from.user;
-    this.line = from.line;
-  }
-
-  /** New shared columns of `capacity` rows holding the current ones: grown, or cut to `length`. */
-  protected resizeColumns(capacity: number): void {
-    const n = this.length;
-    const fit = <T extends Float64Array | Uint32Array | Uint16Array | Uint8Array>(a: T): T =>
-      capacity > a.length ? grown(a, capacity) : (a.slice(0, n) as T);
-    this.time = fit(this.time);
-    this.jail = fit(this.jail);
-    this.kind = fit(this.kind);
-    this.id = fit(this.id);
-    this.user = fit(this.user);
-    this.line = fit(this.line);
-  }
-}
-
-/**
- * One file's hits as its scan collects them, until the merge (HitStore.merge). At the end
- * of a scan every file's hits are held until the merge copies them out: finished
- * (exact-size) and without the two columns the merge fills itself, a file's hit takes 23
- * bytes there instead of 28 to 56 (a grown store is up to half empty). Peak RSS on the bench corpus: -6 MB, and
- * -21 MB on one twice as long (#4).
- */
-export class FileHits extends HitRows {
+  /** Time of the first row. */
+  firstTime: EpochMs | undefined;
   readonly #slabs: ColumnSlabs | undefined;
+  // While the scan goes on the encoder, then the bytes it wrote.
+  #encoder: RowEncoder | undefined = new RowEncoder();
+  #encoded: Uint8Array | undefined;
 
-  /** `shared`: the tables to intern into, and the slabs for the finished columns (a thread's). */
+  /** `shared`: the tables to intern into, and the slabs for the finished rows (a thread's). */
   constructor(
     /** Index of the file in the run's file list. */
     readonly file: number,
-    capacity = INITIAL_CAPACITY,
     shared?: HitTables & { slabs?: ColumnSlabs },
   ) {
-    super(capacity, shared);
+    this.ids = shared?.ids ?? new StringTable(true);
+    this.users = shared?.users ?? new StringTable();
     this.#slabs = shared?.slabs;
   }
 
   /** Appends a hit (`kind`: FAILURE or SUCCESS) at `line`, interning its id and user; `text`, the raw line, is kept as a flat copy. */
   push(jail: number, kind: number, id: string, user: string | undefined, time: EpochMs, line: number, text?: string): void {
-    const i = this.length;
-    if (i === this.time.length) this.resizeColumns(Math.max(INITIAL_CAPACITY, i * 2));
-    this.time[i] = time;
-    this.jail[i] = jail;
-    this.kind[i] = kind;
-    this.id[i] = this.ids.intern(id);
-    this.user[i] = userCode(this.users, user);
-    this.line[i] = line;
-    this.length = i + 1;
-    if (text !== undefined) (this.texts ??= new Map()).set(i, flatCopy(text));
+    const encoder = this.#encoder;
+    if (encoder === undefined) throw new Error('FileHits: push after finish');
+    encoder.write(jail, kind, this.ids.intern(id), userCode(this.users, user), time, line);
+    if (this.length++ === 0) this.firstTime = time;
+    if (text !== undefined) (this.texts ??= new Map()).set(this.length - 1, flatCopy(text));
   }
 
-  /** Cuts the columns to the hits held, in the slabs if there are any: the scan is over. */
+  /** The scan is over: the rows move to an exact-size buffer, in the slabs if there are any. */
   finish(): void {
-    const slabs = this.#slabs;
-    const n = this.length;
-    if (slabs === undefined) {
-      if (n < this.time.length) this.resizeColumns(n);
-      return;
-    }
-    if (n === this.time.length && this.time.buffer instanceof SharedArrayBuffer) return;
-    this.time = slabs.copy(this.time, n);
-    this.jail = slabs.copy(this.jail, n);
-    this.kind = slabs.copy(this.kind, n);
-    this.id = slabs.copy(this.id, n);
-    this.user = slabs.copy(this.user, n);
-    this.line = slabs.copy(this.line, n);
+    const encoder = this.#encoder;
+    if (encoder === undefined) return;
+    const out = this.#slabs?.bytes(encoder.size) ?? new Uint8Array(encoder.size);
+    encoder.copyTo(out);
+    this.#encoded = out;
+    this.#encoder = undefined;
+  }
+
+  /** Writes the rows into `into`'s columns from row `base` on, with this file's codes. */
+  decodeInto(into: RowColumns, base: number): void {
+    this.finish();
+    decodeRows(this.#encoded!, this.length, into, base);
+  }
+
+  /** Lets the rows go (merged): the file is left empty. */
+  release(): void {
+    this.#encoder = undefined;
+    this.#encoded = NO_U8;
+    this.length = 0;
+    this.texts = undefined;
   }
 
   /**
-   * The finished columns themselves plus the string tables' values from `from` on (those
+   * The finished rows themselves plus the string tables' values from `from` on (those
    * earlier packs of files sharing the tables have not sent); list `transferList(p)` to move them.
    */
   pack(from: { ids: number; users: number } = { ids: 0, users: 0 }): PackedFileHits {
@@ -339,12 +302,8 @@ export class FileHits extends HitRows {
     return {
       file: this.file,
       length: this.length,
-      time: this.time,
-      jail: this.jail,
-      kind: this.kind,
-      id: this.id,
-      user: this.user,
-      line: this.line,
+      firstTime: this.firstTime,
+      rows: this.#encoded!,
       ids: this.ids.values.slice(from.ids),
       users: this.users.values.slice(from.users),
       idsFrom: from.ids,
@@ -366,43 +325,47 @@ export class FileHits extends HitRows {
     }
     tables.ids.adoptMore(p.ids);
     tables.users.adoptMore(p.users);
-    const f = new FileHits(p.file, 0, tables);
-    f.takeColumns(p, p.length);
+    const f = new FileHits(p.file, tables);
+    f.length = p.length;
+    f.firstTime = p.firstTime;
+    f.#encoder = undefined;
+    f.#encoded = p.rows;
     if (p.texts !== undefined) f.texts = new Map(p.texts);
     return f;
   }
 }
 
-/** The buffers of packed hits, for postMessage's transfer list: those not in shared slabs (those are shared as they are). */
+/** The buffer of packed hits, for postMessage's transfer list: none when in a shared slab (shared as it is). */
 export function transferList(p: PackedFileHits): ArrayBuffer[] {
-  const out: ArrayBuffer[] = [];
-  for (const a of [p.time, p.jail, p.kind, p.id, p.user, p.line]) if (a.buffer instanceof ArrayBuffer) out.push(a.buffer);
-  return out;
+  return p.rows.buffer instanceof ArrayBuffer ? [p.rows.buffer] : [];
 }
 
-// What a merged file's columns become: shared, empty, never written (a push grows them anew).
+// What released rows become: shared, empty, never written (a push grows them anew).
 const NO_F64 = new Float64Array(0);
 const NO_U32 = new Uint32Array(0);
 const NO_U16 = new Uint16Array(0);
 const NO_U8 = new Uint8Array(0);
 
-type Column = Float64Array | Uint32Array | Uint16Array | Uint8Array;
+// Rows [base, base + n) of a code column (codes of `from`, stored + `shift`: usernames are
+// stored + 1, 0 for none) re-coded into codes of `to`, through `map` (one per `from`, kept
+// across the files that share it; -1: not met yet). A value is interned into `to` when a row
+// first uses it, so `to` lists the values in the order the rows first use them: file by file,
+// as a table of each file's own would.
+function recode(column: Uint32Array, base: number, n: number, from: StringTable, to: StringTable, shift: number, map: Int32Array): void {
+  const values = from.values;
+  for (let i = base; i < base + n; i++) {
+    const c = column[i]!;
+    let code = map[c]!;
+    if (code < 0) map[c] = code = to.intern(values[c - shift]!) + shift;
+    column[i] = code;
+  }
+}
 
-// One merged column: each file's rows copied in order (a code column through that file's
-// map to the store's codes, when `maps` are given), then that file's column dropped.
-function gather<T extends Column>(
-  files: readonly FileHits[], into: T, take: (f: FileHits) => T, drop: (f: FileHits) => void, maps?: readonly Uint32Array[],
-): T {
-  let base = 0;
-  files.forEach((f, k) => {
-    const from = take(f);
-    const map = maps?.[k];
-    if (map === undefined) into.set(from.subarray(0, f.length), base);
-    else for (let i = 0; i < f.length; i++) into[base + i] = map[from[i]!]!;
-    base += f.length;
-    drop(f);
-  });
-  return into;
+// The map for recode() of a table (`shift` as there).
+function recodeMap(from: StringTable, shift: number): Int32Array {
+  const map = new Int32Array(from.size + shift).fill(-1);
+  if (shift === 1) map[0] = 0;
+  return map;
 }
 
 // The `user` column's code of a username: its index + 1, 0 for none.
@@ -415,16 +378,30 @@ function flatCopy(text: string): string {
   return (' ' + text).slice(1);
 }
 
-// The class declares its own two columns through this merged interface (assigned in the constructor).
+// The class declares its columns through this merged interface (assigned in the constructor).
 export interface HitStore extends HitColumns {}
 
 /** Hits in columns (HitColumns), `length` rows of them; the arrays may be longer. */
-export class HitStore extends HitRows {
-  constructor(capacity = INITIAL_CAPACITY, tables?: { ids: StringTable; users: StringTable }) {
-    super(capacity, tables);
+export class HitStore {
+  length = 0;
+  readonly ids: StringTable;
+  readonly users: StringTable;
+  /** Raw lines kept for some hits (timeline), by row. */
+  texts: Map<number, string> | undefined;
+
+  constructor(capacity = INITIAL_CAPACITY, tables?: HitTables) {
     const n = Math.max(1, capacity);
+    this.time = new Float64Array(n);
+    this.jail = new Uint16Array(n);
+    this.kind = new Uint8Array(n);
+    this.id = new Uint32Array(n);
+    this.user = new Uint32Array(n);
     this.file = new Uint32Array(n);
+    this.line = new Uint32Array(n);
     this.outcome = new Uint8Array(n);
+    this.ids = tables?.ids ?? new StringTable(true);
+    this.users = tables?.users ?? new StringTable();
+    this.texts = undefined;
   }
 
   /** Appends a hit with already interned id and user code; returns its row. */
@@ -509,6 +486,23 @@ export class HitStore extends HitRows {
   }
 
   /**
+   * Drops the rows (their columns and raw lines; the string tables stay): for a caller that
+   * reads nothing of them any more, so that they are not held under what comes next (#4).
+   */
+  release(): void {
+    this.length = 0;
+    this.time = NO_F64;
+    this.jail = NO_U16;
+    this.kind = NO_U8;
+    this.id = NO_U32;
+    this.user = NO_U32;
+    this.file = NO_U32;
+    this.line = NO_U32;
+    this.outcome = NO_U8;
+    this.texts = undefined;
+  }
+
+  /**
    * A new store with the rows `rows` (in that order), sharing this store's string tables,
    * so id and user codes keep their meaning.
    */
@@ -575,78 +569,59 @@ export class HitStore extends HitRows {
 
   /**
    * The files' hits in one store, in the order given, their ids and usernames re-coded into
-   * its tables (interned file by file). Built a column at a time, each file's column dropped
-   * once copied: next to the files' hits (23 bytes a hit) the merge holds one new column at
-   * a time (8 bytes a hit at most), where appending to a store sized for all of them held a
-   * whole second copy (28). (The measured peaks did not move: they come from the scan itself
-   * and from the report, #4.) The files are left empty.
+   * its tables (interned file by file, in the order each file's rows first use them: the
+   * order of a table of the file's own, also when it shares its thread's). The files are
+   * left empty.
    */
   static merge(files: readonly FileHits[]): HitStore {
-    const store = new HitStore(0);
-    const idMaps = files.map((f) => store.#recode(f, false));
-    const userMaps = files.map((f) => store.#recode(f, true));
     let total = 0;
     for (const f of files) total += f.length;
-    const n = Math.max(1, total);
-    store.time = gather(files, new Float64Array(n), (f) => f.time, (f) => (f.time = NO_F64));
-    store.line = gather(files, new Uint32Array(n), (f) => f.line, (f) => (f.line = NO_U32));
-    store.jail = gather(files, new Uint16Array(n), (f) => f.jail, (f) => (f.jail = NO_U16));
-    store.kind = gather(files, new Uint8Array(n), (f) => f.kind, (f) => (f.kind = NO_U8));
-    store.id = gather(files, new Uint32Array(n), (f) => f.id, (f) => (f.id = NO_U32), idMaps);
-    store.user = gather(files, new Uint32Array(n), (f) => f.user, (f) => (f.user = NO_U32), userMaps);
-    store.file = new Uint32Array(n);
-    store.outcome = new Uint8Array(n);
+    const store = new HitStore(Math.max(1, total));
+    // Per table of the files (a thread's, or a file's own): its codes in the store's tables.
+    const maps = new Map<StringTable, Int32Array>();
+    const mapOf = (table: StringTable, shift: number): Int32Array => {
+      let map = maps.get(table);
+      if (map === undefined) maps.set(table, (map = recodeMap(table, shift)));
+      return map;
+    };
     let base = 0;
     for (const f of files) {
-      store.file.fill(f.file, base, base + f.length);
+      const n = f.length;
+      f.decodeInto(store, base);
+      recode(store.id, base, n, f.ids, store.ids, 0, mapOf(f.ids, 0));
+      recode(store.user, base, n, f.users, store.users, 1, mapOf(f.users, 1));
+      store.file.fill(f.file, base, base + n);
       if (f.texts !== undefined) for (const [row, t] of f.texts) (store.texts ??= new Map()).set(base + row, t);
-      base += f.length;
-      f.length = 0;
-      f.texts = undefined;
+      f.release();
+      base += n;
     }
     store.length = total;
     return store;
   }
 
-  // Codes in this store's table for the codes of a file's rows, interned in the order the rows
-  // first use them: the order of a table of the file's own, also when it shares its thread's
-  // (HitTables). Usernames are stored + 1 (0: none), so their map has a slot 0 for "none".
-  #recode(f: FileHits, users: boolean): Uint32Array {
-    const table = users ? f.users : f.ids;
-    const column = users ? f.user : f.id;
-    const own = users ? this.users : this.ids;
-    const shift = users ? 1 : 0;
-    const values = table.values;
-    const map = new Uint32Array(table.size + shift);
-    const seen = new Uint8Array(table.size + shift);
-    for (let i = 0; i < f.length; i++) {
-      const c = column[i]!;
-      if (seen[c] === 1) continue;
-      seen[c] = 1;
-      if (c >= shift) map[c] = own.intern(values[c - shift]!) + shift;
-    }
-    return map;
-  }
-
   /**
-   * A store of one file's hits that takes over its finished columns and string tables as
-   * they are: no copy, no second interning (a one-file run, #4). The tables must hold that
-   * file's values alone, as they do when a run scanned one file.
+   * A store of one file's hits with its string tables as they are: no second interning (a
+   * one-file run, #4). The tables must hold that file's values alone, as they do when a run
+   * scanned one file.
    */
   static adopt(hits: FileHits): HitStore {
-    hits.finish();
     const n = hits.length;
-    const s = new HitStore(0, { ids: hits.ids, users: hits.users });
-    s.takeColumns(hits, n);
-    s.file = new Uint32Array(Math.max(1, n)).fill(hits.file);
-    s.outcome = new Uint8Array(Math.max(1, n));
+    const s = new HitStore(Math.max(1, n), { ids: hits.ids, users: hits.users });
+    hits.decodeInto(s, 0);
+    s.file.fill(hits.file);
     s.texts = hits.texts;
+    s.length = n;
     return s;
   }
 
   #grow(capacity: number): void {
-    this.resizeColumns(capacity);
+    this.time = grown(this.time, capacity);
+    this.jail = grown(this.jail, capacity);
+    this.kind = grown(this.kind, capacity);
+    this.id = grown(this.id, capacity);
+    this.user = grown(this.user, capacity);
     this.file = grown(this.file, capacity);
+    this.line = grown(this.line, capacity);
     this.outcome = grown(this.outcome, capacity);
   }
 }

@@ -151,7 +151,7 @@ export async function scanAll(
 }
 
 // What a file's scan holds once its hits are merged: one shared empty set, never written.
-const RELEASED = new FileHits(-1, 0);
+const RELEASED = new FileHits(-1);
 
 // Sorts rows by (time, file rank, line, jail), in place. Rows of one file come in line order,
 // files in replay order, so the common case is already sorted and costs one comparison per row.

@@ -116,7 +116,7 @@ export async function scanFile(
   shared?: ScanShared,
 ): Promise<ScanResult & { error: Error | undefined }> {
   const ref = ctx.now ?? file.mtimeMs ?? 0;
-  const hits = new FileHits(fileIndex, undefined, shared);
+  const hits = new FileHits(fileIndex, shared);
   const stats: FileStats = {
     path: file.path,
     lines: 0,
@@ -263,7 +263,7 @@ export async function scanFile(
   // The file's last line dates its end; after a stop past --until, the line that stopped it.
   const end = result.lastLine === '' ? undefined : probe.match(result.lastLine, ref);
   stats.last = end?.time ?? maxTime ?? lastTime;
-  if (stats.first === undefined && hits.length > 0) stats.first = hits.time[0];
+  if (stats.first === undefined) stats.first = hits.firstTime;
   if (stats.last !== undefined && stats.first !== undefined && stats.last < stats.first) {
     stats.last = maxTime ?? stats.first;
   }

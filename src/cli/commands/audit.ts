@@ -132,11 +132,13 @@ async function replayAndReport(
     geo = geoip.settleGeoIp(opened, windowed.hits.ids);
     collectGarbage(hitCount);
   }
+  // Outputs that read no hits let the report drop them after its pass (#4).
+  const keepHits = rendersHits(args);
   let report = buildReport(
     windowed,
     config.jails.map((j) => j.spec),
-    { geo, counting: args.counting },
+    { geo, counting: args.counting, releaseRows: !keepHits, onRelease: () => collectGarbage(hitCount) },
   );
   if (output.window.since !== undefined || output.window.until !== undefined) report = { ...report, window: output.window };
-  return { report, hits: rendersHits(args) ? windowed.hits : undefined, hitCount };
+  return { report, hits: keepHits ? windowed.hits : undefined, hitCount };
 }

@@ -115,3 +115,33 @@ test('issue-4: a line counted by one jail and blocked by another is one blocked 
   const r = buildReport(outcome(hits, ['counted', 'blocked', 'ignored']), [jail('postfix'), jail('postfix-rbl')]);
   assert.deepEqual([r.ips[0]!.failures, r.ips[0]!.blocked, r.stats.blocked], [0, 1, 1]);
 });
+
+test('issue-4: releaseRows drops the columns after the pass and changes nothing in the report', () => {
+  // 203.0.113.1 is banned from T+3s to T+603s (outcome()) and logs in during the ban; six
+  // never-banned addresses of one /24 spray "admin", enough for the group-keyed jails to ban.
+  const hits: Hit[] = [];
+  const outcomes: (Outcome | undefined)[] = [];
+  let line = 0;
+  const add = (h: Omit<Hit, 'line' | 'file' | 'time'>, o: Outcome | undefined): void => {
+    line++;
+    hits.push({ ...h, file: 0, line, time: T + line * 1000 });
+    outcomes.push(o);
+  };
+  for (let k = 0; k < 5; k++) add({ jail: 0, kind: 'failure', id: '203.0.113.1', user: 'carol' }, k < 3 ? 'counted' : 'blocked');
+  add({ jail: 0, kind: 'success', id: '203.0.113.1', user: 'carol' }, undefined);
+  for (let round = 0; round < 3; round++) {
+    for (let a = 1; a <= 6; a++) add({ jail: 0, kind: 'failure', id: `192.0.2.${a}`, user: 'admin' }, 'counted');
+  }
+  add({ jail: 0, kind: 'success', id: '203.0.113.1', user: 'carol' }, undefined);
+  const jails = [jail('postfix'), jail('postfix-rbl')];
+  const kept = outcome(hits, outcomes);
+  const released = outcome(hits, outcomes);
+  const want = buildReport(kept, jails);
+  const got = buildReport(released, jails, { releaseRows: true });
+  assert.equal(want.collateral?.[0]?.loginsDuringBan, 2, 'collateral reads login times after the pass');
+  assert.ok((want.belowRadar?.networks[0]?.caught.bans ?? 0) > 0, 'the group-keyed jails run after the pass');
+  assert.deepEqual(got, want);
+  assert.equal(released.hits.length, 0);
+  assert.deepEqual([released.hits.time.length, released.hits.id.length, released.hits.outcome.length], [0, 0, 0]);
+  assert.equal(kept.hits.length, hits.length, 'left alone without the option');
+});

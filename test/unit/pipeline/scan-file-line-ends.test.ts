@@ -11,6 +11,7 @@ import { after, describe, it } from 'node:test';
 import { readReplayArgs } from '../../../src/cli/options.js';
 import { resolveAuditConfig } from '../../../src/cli/resolve-config.js';
 import { scanFile } from '../../../src/pipeline/scan-file.js';
+import { HitStore } from '../../../src/pipeline/hit-store.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const FILTERS = path.join(ROOT, 'filters');
@@ -35,7 +36,8 @@ async function hitsOf(name: string, text: string, scan = config.scan) {
   return { hits: r.hits, lines: r.stats.lines };
 }
 
-function rows(h: Awaited<ReturnType<typeof hitsOf>>['hits']) {
+function rows(file: Awaited<ReturnType<typeof hitsOf>>['hits']) {
+  const h = HitStore.adopt(file);
   const out = [];
   for (let i = 0; i < h.length; i++) {
     out.push({ jail: h.jail[i], kind: h.kind[i], id: h.ids.values[h.id[i]!], user: h.user[i] === 0 ? undefined : h.users.values[h.user[i]! - 1], time: h.time[i], line: h.line[i], text: h.texts?.get(i) });

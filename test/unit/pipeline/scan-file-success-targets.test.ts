@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import { readReplayArgs } from '../../../src/cli/options.js';
 import { resolveAuditConfig } from '../../../src/cli/resolve-config.js';
 import { scanFile, type ScanContext } from '../../../src/pipeline/scan-file.js';
+import { HitStore } from '../../../src/pipeline/hit-store.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const FIXTURE = path.join(ROOT, 'test/fixtures/f2b-config');
@@ -16,7 +17,7 @@ const FIXTURE = path.join(ROOT, 'test/fixtures/f2b-config');
 async function rowsOf(file: string, ctx: Omit<ScanContext, 'stdin' | 'signal'>) {
   const st = statSync(file);
   const r = await scanFile({ path: file, mtimeMs: st.mtimeMs, size: st.size }, 0, { ...ctx, stdin: undefined, signal: undefined });
-  const h = r.hits;
+  const h = HitStore.adopt(r.hits);
   return Array.from({ length: h.length }, (_, i) => [h.jail[i], h.kind[i], h.ids.values[h.id[i]!], h.user[i] === 0 ? undefined : h.users.values[h.user[i]! - 1], h.time[i], h.line[i]]);
 }
 
