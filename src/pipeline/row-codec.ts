@@ -78,82 +78,56 @@ export class RowEncoder {
 /** Reads `n` rows from `bytes` into the columns of `into`, from row `base` on. */
 export function decodeRows(bytes: Uint8Array, n: number, into: RowColumns, base: number): void {
   const { time: times, jail: jails, kind, id, user, line: lines } = into;
-  let at = 0;
+  const r = new ByteReader(bytes);
   let time = 0;
   let line = 0;
   for (let i = base; i < base + n; i++) {
-    const head = bytes[at++]!;
+    const head = r.byte();
     const mode = (head >> 5) & 3;
-    // Each number inline: one byte is the common case, a loop the rest.
-    let b: number;
-    let v: number;
-    let scale: number;
-    if (mode === TIME_STEP) {
-      v = 0;
-      scale = 1;
-      do {
-        b = bytes[at++]!;
-        v += (b & 0x7f) * scale;
-        scale *= 0x80;
-      } while (b >= 0x80);
-      time += v % 2 === 0 ? v / 2 : -(v + 1) / 2;
-    } else if (mode === TIME_RAW) {
-      rawBytes.set(bytes.subarray(at, at + 8));
-      at += 8;
-      time = raw[0]!;
-    }
-    let jail = head & 0x1f;
-    if (jail === JAIL_INLINE) {
-      jail = 0;
-      scale = 1;
-      do {
-        b = bytes[at++]!;
-        jail += (b & 0x7f) * scale;
-        scale *= 0x80;
-      } while (b >= 0x80);
-    }
-    b = bytes[at++]!;
-    if (b < 0x80) v = b;
-    else {
-      v = b & 0x7f;
-      scale = 0x80;
-      do {
-        b = bytes[at++]!;
-        v += (b & 0x7f) * scale;
-        scale *= 0x80;
-      } while (b >= 0x80);
-    }
-    line += v % 2 === 0 ? v / 2 : -(v + 1) / 2;
-    b = bytes[at++]!;
-    if (b < 0x80) v = b;
-    else {
-      v = b & 0x7f;
-      scale = 0x80;
-      do {
-        b = bytes[at++]!;
-        v += (b & 0x7f) * scale;
-        scale *= 0x80;
-      } while (b >= 0x80);
-    }
-    id[i] = v;
-    b = bytes[at++]!;
-    if (b < 0x80) v = b;
-    else {
-      v = b & 0x7f;
-      scale = 0x80;
-      do {
-        b = bytes[at++]!;
-        v += (b & 0x7f) * scale;
-        scale *= 0x80;
-      } while (b >= 0x80);
-    }
-    user[i] = v;
+    if (mode === TIME_STEP) time += unzigzag(r.varint());
+    else if (mode === TIME_RAW) time = r.float64();
+    const jail = head & 0x1f;
+    jails[i] = jail === JAIL_INLINE ? r.varint() : jail;
+    line += unzigzag(r.varint());
+    id[i] = r.varint();
+    user[i] = r.varint();
     times[i] = time;
-    jails[i] = jail;
     kind[i] = head >> 7;
     lines[i] = line;
   }
-  if (at !== bytes.length) throw new Error(`row codec: read ${at} bytes of ${bytes.length}`);
+  if (r.at !== bytes.length) throw new Error(`row codec: read ${r.at} bytes of ${bytes.length}`);
+}
+
+// Reading bytes in order.
+class ByteReader {
+  at = 0;
+
+  constructor(readonly bytes: Uint8Array) {}
+
+  byte(): number {
+    return this.bytes[this.at++]!;
+  }
+
+  // A variable-length number: 7 bits a byte, low first, the high bit set on all but the last.
+  varint(): number {
+    const bytes = this.bytes;
+    let b = bytes[this.at++]!;
+    if (b < 0x80) return b;
+    let v = b & 0x7f;
+    let scale = 0x80;
+    do {
+      b = bytes[this.at++]!;
+      v += (b & 0x7f) * scale;
+      scale *= 0x80;
+    } while (b >= 0x80);
+    return v;
+  }
+
+  float64(): number {
+    rawBytes.set(this.bytes.subarray(this.at, this.at + 8));
+    this.at += 8;
+    return raw[0]!;
+  }
 }
 
 // How time t is stored after `prev`: a difference only between whole numbers (exact), and
@@ -166,6 +140,10 @@ function timeMode(t: number, prev: number): number {
 
 function zigzag(v: number): number {
   return v >= 0 ? 2 * v : -2 * v - 1;
+}
+
+function unzigzag(z: number): number {
+  return z % 2 === 0 ? z / 2 : -(z + 1) / 2;
 }
 
 function writeVarint(out: Uint8Array, at: number, v: number): number {
