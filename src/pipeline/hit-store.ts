@@ -1,8 +1,8 @@
 // The hits of a scan or a replay in columns: one typed array per field, ids and usernames
 // interned into dense indices of the store. Analyses key typed arrays by id index instead
 // of hashing strings, a hit costs ~30 bytes instead of an object. A file's scan fills a
-// FileHits, which crosses a worker_threads boundary as a few transferred buffers; HitStore
-// holds a run's hits merged.
+// FileHits, its hits encoded (row-codec.ts), which crosses a worker_threads boundary as one
+// buffer; HitStore holds a run's hits merged, in columns.
 import { dottedQuad } from '../enrich/dotted-quad.js';
 import type { Outcome } from '../jail/simulate.js';
 import type { EpochMs, Hit, HitKind } from '../types.js';

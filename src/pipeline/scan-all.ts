@@ -138,20 +138,17 @@ export async function scanAll(
   // Concatenated in replay order, the hits are nearly sorted already: the (stable) merge
   // sort below then does little more than check runs. The key is total, so the result
   // does not depend on the concatenation order.
-  let hits: HitStore;
-  if (scanned.length === 1) {
-    // One file: its columns and tables are the result (no copy, no second interning).
-    hits = HitStore.adopt(scanned[0]!.r.hits);
-  } else {
-    hits = HitStore.merge(scanned.map((s) => s.r.hits));
-    for (const s of scanned) s.r.hits = RELEASED; // nothing left of them but their tables
-  }
+  // One file: its tables are the result's (no second interning).
+  const hits = scanned.length === 1 ? HitStore.adopt(scanned[0]!.r.hits) : HitStore.merge(scanned.map((s) => s.r.hits));
+  for (const s of scanned) s.r.hits = RELEASED; // read out: nothing of them is needed any more
   sortByTime(hits, rank);
   return { files: scanned.map(({ r }) => r.stats), hits, problems, parallel: { workers: workers.length, files: inWorkers } };
 }
 
-// What a file's scan holds once its hits are merged: one shared empty set, never written.
+// What a file's scan holds once its hits are read out: one shared empty set (released, so a
+// push would throw).
 const RELEASED = new FileHits(-1);
+RELEASED.release();
 
 // Sorts rows by (time, file rank, line, jail), in place. Rows of one file come in line order,
 // files in replay order, so the common case is already sorted and costs one comparison per row.

@@ -1,6 +1,6 @@
 // Worker-thread entry of parallel scanning (see worker-pool.ts): rebuilds the scan plan
 // from the recipe, checks its fingerprint against the main thread's, then runs the same
-// scanFile as an inline scan, one file per request, and sends the hits back in columns.
+// scanFile as an inline scan, one file per request, and sends the hits back encoded.
 // It refuses to scan with a plan that differs: determinism beats speed.
 import { parentPort, workerData } from 'node:worker_threads';
 import { newScanShared, transferList } from './hit-store.js';
