@@ -7,7 +7,7 @@ import { dottedQuad } from '../enrich/dotted-quad.js';
 import type { Outcome } from '../jail/simulate.js';
 import type { EpochMs, Hit, HitKind } from '../types.js';
 import { grown } from '../grow-typed.js';
-import { ColumnSlabs } from './column-slabs.js';
+import { HitSlabs } from './hit-slabs.js';
 import { decodeRows, RowEncoder, type RowColumns } from './row-codec.js';
 
 /** `kind` column codes. */
@@ -219,22 +219,22 @@ export interface HitTables {
  * What the files one thread scans share (#4): the string tables they intern into, since files
  * see the same addresses and usernames again and again (one table per file held each of them
  * once per file until the merge: on the 2x bench corpus 502 k entries for 61 k distinct
- * values, ~100 bytes each); and the slabs their finished columns are kept in.
+ * values, ~100 bytes each); and the slabs their finished hits are kept in (hit-slabs.ts).
  */
 export interface ScanShared extends HitTables {
-  slabs: ColumnSlabs;
+  slabs: HitSlabs;
 }
 
 /** What a thread's scans share, empty. */
 export function newScanShared(): ScanShared {
-  return { ids: new StringTable(true), users: new StringTable(), slabs: new ColumnSlabs() };
+  return { ids: new StringTable(true), users: new StringTable(), slabs: new HitSlabs() };
 }
 
 /**
  * One file's hits as its scan collects them, until the merge (HitStore.merge): every file's
  * are held at once at the end of a scan, so they are kept encoded (row-codec.ts), ~8 bytes a
  * hit where columns took 23 and a merged store takes 28 (#4). Finished, they move into the
- * thread's slabs (column-slabs.ts) when it has some.
+ * thread's slabs (hit-slabs.ts) when it has some.
  */
 export class FileHits {
   length = 0;
@@ -244,7 +244,7 @@ export class FileHits {
   texts: Map<number, string> | undefined;
   /** Time of the first row. */
   firstTime: EpochMs | undefined;
-  readonly #slabs: ColumnSlabs | undefined;
+  readonly #slabs: HitSlabs | undefined;
   // While the scan goes on the encoder, then the bytes it wrote.
   #encoder: RowEncoder | undefined = new RowEncoder();
   #encoded: Uint8Array | undefined;
@@ -253,7 +253,7 @@ export class FileHits {
   constructor(
     /** Index of the file in the run's file list. */
     readonly file: number,
-    shared?: HitTables & { slabs?: ColumnSlabs },
+    shared?: HitTables & { slabs?: HitSlabs },
   ) {
     this.ids = shared?.ids ?? new StringTable(true);
     this.users = shared?.users ?? new StringTable();

@@ -45,7 +45,7 @@ export async function scanAll(
   io: { onFile?: (path: string) => void } = {},
 ): Promise<ScanAllResult> {
   const results = new Array<FileScan | undefined>(files.length);
-  // What the main thread's files share (string tables, column slabs); each worker has its own.
+  // What the main thread's files share (string tables, slabs); each worker has its own.
   const shared = newScanShared();
   const workers = startWorkers(files, ctx);
   let inWorkers = 0;

@@ -107,7 +107,7 @@ const BACKWARD_JUMP_MS = 30 * 86_400_000;
 /**
  * Scans one file; never rejects: read problems end up in `stats.warnings` and `error`. Ids and
  * usernames are interned into the tables of `shared` when given (the thread's, shared by its
- * files), and the finished columns kept in its slabs.
+ * files), and the finished hits kept in its slabs.
  */
 export async function scanFile(
   file: SourceFile,

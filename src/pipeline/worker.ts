@@ -14,7 +14,7 @@ const init = workerData as WorkerInit;
 const post = (msg: FromWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(msg, transfer);
 
 let abort = new AbortController();
-// What every file's scan shares (string tables, column slabs), and how many of the tables'
+// What every file's scan shares (string tables, slabs), and how many of the tables'
 // values results have sent.
 const shared = newScanShared();
 const sent = { ids: 0, users: 0 };

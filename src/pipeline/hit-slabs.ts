@@ -13,7 +13,7 @@
 export const SLAB_BYTES = 40 * 1024 * 1024;
 
 /** Bump allocation in slabs; a slab is freed once nothing of it is referenced. */
-export class ColumnSlabs {
+export class HitSlabs {
   #slab: SharedArrayBuffer | undefined;
   #used = 0;
 
