@@ -94,7 +94,7 @@ export class StringTable {
   adoptMore(values: readonly string[]): void {
     for (const v of values) this.values.push(v);
     // Look-up tables built before are rebuilt when next needed.
-    if (this.#index !== undefined) this.#index = undefined;
+    this.#index = undefined;
   }
 
   /** The index of `s`, or -1. */
@@ -216,6 +216,16 @@ export interface HitTables {
 }
 
 /**
+ * Empty tables: to intern into, or (`copies`) to adopt values interned elsewhere, sent a
+ * file's worth at a time (FileHits.unpack).
+ */
+export function newHitTables(copies = false): HitTables {
+  return copies
+    ? { ids: new StringTable(true, []), users: new StringTable(false, []) }
+    : { ids: new StringTable(true), users: new StringTable() };
+}
+
+/**
  * What the files one thread scans share (#4): the string tables they intern into, since files
  * see the same addresses and usernames again and again (one table per file held each of them
  * once per file until the merge: on the 2x bench corpus 502 k entries for 61 k distinct
@@ -227,7 +237,7 @@ export interface ScanShared extends HitTables {
 
 /** What a thread's scans share, empty. */
 export function newScanShared(): ScanShared {
-  return { ids: new StringTable(true), users: new StringTable(), slabs: new HitSlabs() };
+  return { ...newHitTables(), slabs: new HitSlabs() };
 }
 
 /**
@@ -255,8 +265,9 @@ export class FileHits {
     readonly file: number,
     shared?: HitTables & { slabs?: HitSlabs },
   ) {
-    this.ids = shared?.ids ?? new StringTable(true);
-    this.users = shared?.users ?? new StringTable();
+    const tables = shared ?? newHitTables();
+    this.ids = tables.ids;
+    this.users = tables.users;
     this.#slabs = shared?.slabs;
   }
 
@@ -319,7 +330,7 @@ export class FileHits {
    * follow on (a pack missed).
    */
   static unpack(p: PackedFileHits, into?: HitTables): FileHits {
-    const tables = into ?? { ids: new StringTable(true, []), users: new StringTable(false, []) };
+    const tables = into ?? newHitTables(true);
     if (p.idsFrom !== tables.ids.size || p.usersFrom !== tables.users.size) {
       throw new Error(`packed hits continue tables of ${p.idsFrom}/${p.usersFrom} values, not ${tables.ids.size}/${tables.users.size}`);
     }
@@ -399,8 +410,9 @@ export class HitStore {
     this.file = new Uint32Array(n);
     this.line = new Uint32Array(n);
     this.outcome = new Uint8Array(n);
-    this.ids = tables?.ids ?? new StringTable(true);
-    this.users = tables?.users ?? new StringTable();
+    const own = tables ?? newHitTables();
+    this.ids = own.ids;
+    this.users = own.users;
     this.texts = undefined;
   }
 

@@ -7,16 +7,10 @@
 // A row: a head byte (kind in bit 7; time in bits 5-6: 0 the previous row's, 1 a difference
 // that follows, 2 the 8 bytes of the number that follow; jail in bits 0-4, 31: a number that
 // follows), then the line's difference from the previous row's, the id code and the user code.
+import type { HitColumns } from './hit-store.js';
 
-/** The columns rows are decoded into (a HitStore's). */
-export interface RowColumns {
-  time: Float64Array;
-  jail: Uint16Array;
-  kind: Uint8Array;
-  id: Uint32Array;
-  user: Uint32Array;
-  line: Uint32Array;
-}
+/** The columns rows are decoded into: a HitStore's but `file` (one per file) and `outcome` (the simulation's). */
+export type RowColumns = Omit<HitColumns, 'file' | 'outcome'>;
 
 const TIME_SAME = 0;
 const TIME_STEP = 1;

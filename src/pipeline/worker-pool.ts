@@ -5,7 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import { SourceError } from '../errors.js';
 import type { FileStats, SourceFile } from '../types.js';
-import { FileHits, StringTable, type HitTables, type PackedFileHits } from './hit-store.js';
+import { FileHits, newHitTables, type HitTables, type PackedFileHits } from './hit-store.js';
 import type { ScanResult } from './scan-file.js';
 
 /**
@@ -100,7 +100,7 @@ export class ScanWorker {
   #pending: { index: number; resolve: (r: FileScan | undefined) => void } | undefined;
   #dead = false;
   /** The worker's string tables as far as its results have sent them (shared by its files' hits). */
-  readonly #tables: HitTables = { ids: new StringTable(true, []), users: new StringTable(false, []) };
+  readonly #tables: HitTables = newHitTables(true);
 
   constructor(init: WorkerInit, ctx: ProgressSink) {
     // Not unref'd: a pending scan must keep the process alive; close() ends the thread.
